@@ -1,0 +1,136 @@
+using System.CommandLine;
+using TraceGate.Cli.Hosts;
+using TraceGate.Cli.Settings;
+using TraceGate.Core.Model;
+using TraceGate.Core.Rendering;
+
+namespace TraceGate.Cli;
+
+/// <summary>The command line: <c>tracegate check</c> and <c>tracegate evidence</c>. Returns exit codes, never calls
+/// Environment.Exit, so tests run it in-process.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args, RunContext ctx)
+    {
+        var workspace = new Option<string?>("--workspace") { Description = "The checkout to check (default: the current directory). Globs and repro paths are relative to it." };
+        var policy = new Option<string?>("--policy") { Description = "The policy file (default: .tracegate.yml in the workspace; without one, the documented defaults)." };
+        var prBody = new Option<string?>("--pr-body") { Description = "A file holding the PR description (Markdown)." };
+        var commits = new Option<string?>("--commits") { Description = "A file of NUL-separated commit messages, as written by: git log -z --format=%B BASE..HEAD" };
+        var gitRange = new Option<string?>("--git-range") { Description = "Read the commit messages of BASE..HEAD from the workspace's git repository." };
+        var testResults = new Option<string[]>("--test-results") { Description = "Glob of JUnit XML or TRX files, relative to the workspace (repeatable).", Arity = ArgumentArity.ZeroOrMore };
+        var reportJson = new Option<string?>("--report-json") { Description = "Write the JSON report to this file." };
+        var summaryMd = new Option<string?>("--summary-md") { Description = "Write the Markdown summary to this file." };
+        Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults];
+
+        int exit = ExitCodes.Success;
+        var check = new Command("check", "Run every gate on the PR description, the commits and the test artifacts; exit 0 (passed), 1 (a gate failed) or 2 (bad input).");
+        foreach (var o in inputs.Append(reportJson).Append(summaryMd))
+        {
+            check.Add(o);
+        }
+
+        check.SetAction(parse => exit = Guard(ctx, () => Check(ctx, CommandLine(parse, inputs, reportJson, summaryMd), evidenceOnly: false)));
+
+        var evidence = new Command("evidence", "Print the evidence found in the PR description and commit trailers as JSON, for debugging a template.");
+        foreach (var o in inputs)
+        {
+            evidence.Add(o);
+        }
+
+        evidence.SetAction(parse => exit = Guard(ctx, () => Check(ctx, CommandLine(parse, inputs, null, null), evidenceOnly: true)));
+
+        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence };
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors)
+            {
+                ctx.Error.WriteLine("tracegate: " + error.Message);
+            }
+
+            ctx.Error.WriteLine("Run 'tracegate --help' for usage.");
+            return ExitCodes.BadInput;
+        }
+
+        int invoked = result.Invoke(new InvocationConfiguration { Output = ctx.Out, Error = ctx.Error, EnableDefaultExceptionHandler = false });
+        return result.Action is null || invoked != 0 && exit == ExitCodes.Success ? invoked : exit;
+    }
+
+    private static Dictionary<string, string?> CommandLine(ParseResult parse, Option[] inputs, Option<string?>? json, Option<string?>? md)
+    {
+        var values = new Dictionary<string, string?>();
+        foreach (var option in inputs.Concat(new Option?[] { json, md }.OfType<Option>()))
+        {
+            string key = option.Name.TrimStart('-');
+            if (parse.GetResult(option) is null)
+            {
+                continue;
+            }
+
+            values[key] = option switch
+            {
+                Option<string[]> many => TraceGateSettings.JoinList(parse.GetValue(many)),
+                Option<string?> one => parse.GetValue(one),
+                _ => null,
+            };
+        }
+
+        return values;
+    }
+
+    private static int Guard(RunContext ctx, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (UserInputException e)
+        {
+            foreach (var line in e.Message.Split('\n'))
+            {
+                ctx.Error.WriteLine("tracegate: error: " + Untrusted.Line(line, 2000));
+            }
+
+            return ExitCodes.BadInput;
+        }
+    }
+
+    private static int Check(RunContext ctx, Dictionary<string, string?> commandLine, bool evidenceOnly)
+    {
+        var loaded = CheckRunner.Run(ctx, commandLine);
+        var report = loaded.Report;
+        if (evidenceOnly)
+        {
+            ctx.Out.Write(JsonReport.RenderEvidence(report));
+            return ExitCodes.Success;
+        }
+
+        // The verdict is written to files before anything is published, so it is never lost.
+        if (loaded.Settings.ReportJson is { } jsonPath)
+        {
+            WriteFile(ctx, jsonPath, JsonReport.Render(report));
+        }
+
+        if (loaded.Settings.SummaryMd is { } mdPath)
+        {
+            WriteFile(ctx, mdPath, MarkdownReport.Render(report));
+        }
+
+        ctx.Out.Write(ConsoleReport.Render(report, ctx.UseColor));
+        return report.Conclusion == Conclusion.Success ? ExitCodes.Success : ExitCodes.GateFailed;
+    }
+
+    private static void WriteFile(RunContext ctx, string path, string content)
+    {
+        var full = ctx.Resolve(path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, content);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{path}: cannot write the report: {e.Message}");
+        }
+    }
+}

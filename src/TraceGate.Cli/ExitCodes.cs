@@ -1,0 +1,17 @@
+namespace TraceGate.Cli;
+
+/// <summary>The process exit codes, a public contract (README, required status checks).</summary>
+public static class ExitCodes
+{
+    /// <summary>Every gate passed.</summary>
+    public const int Success = 0;
+
+    /// <summary>A gate failed: the PR lacks evidence or the traces break a rule.</summary>
+    public const int GateFailed = 1;
+
+    /// <summary>Usage error, a broken policy, or input that cannot be read. Nothing was judged.</summary>
+    public const int BadInput = 2;
+}
+
+/// <summary>Raised for input the user must fix; carries a message that names the file and line.</summary>
+public sealed class UserInputException(string message) : Exception(message);

@@ -1,0 +1,123 @@
+using TraceGate.Cli.Inputs;
+using TraceGate.Cli.Settings;
+using TraceGate.Core.Gates;
+using TraceGate.Core.Model;
+using TraceGate.Core.Policy;
+using TraceGate.Core.TestResults;
+
+namespace TraceGate.Cli.Hosts;
+
+/// <summary>The host side of a run: resolves settings, reads every input, runs the gates. Throws
+/// <see cref="UserInputException"/> for anything the user must fix.</summary>
+public static class CheckRunner
+{
+    public sealed record Loaded(TraceGateSettings Settings, GatePolicy Policy, Report Report);
+
+    public static Loaded Run(RunContext ctx, IReadOnlyDictionary<string, string?> commandLine)
+    {
+        // Settings first without the policy layer: they say where the workspace and the policy are.
+        var early = TraceGateSettings.From(TraceGateSettings.Builder(new Dictionary<string, string?>(), ctx.Environment, commandLine).Build());
+        string workspaceDir = ctx.Resolve(early.Workspace);
+        if (!Directory.Exists(workspaceDir))
+        {
+            throw new UserInputException($"--workspace {early.Workspace}: no such directory");
+        }
+
+        var workspace = new FileWorkspace(workspaceDir);
+        var policy = LoadPolicy(ctx, workspaceDir, early.Policy);
+        var policyLayer = new Dictionary<string, string?>();
+        if (!policy.IsDefault && policy.Tests.Results.Count > 0)
+        {
+            policyLayer["test-results"] = TraceGateSettings.JoinList(policy.Tests.Results);
+        }
+
+        var settings = TraceGateSettings.From(TraceGateSettings.Builder(policyLayer, ctx.Environment, commandLine).Build());
+
+        var hostChecks = new List<Check>();
+        string? prBody = settings.PrBody is { } prPath
+            ? InputFiles.ReadText(ctx.Resolve(prPath), InputFiles.MaxPrBodyBytes, "PR description")
+            : null;
+
+        IReadOnlyList<string>? messages = null;
+        IReadOnlyList<string>? ids = null;
+        if (settings.Commits is { } commitsPath && settings.GitRange is not null)
+        {
+            throw new UserInputException("--commits and --git-range both name the commits: give one");
+        }
+
+        if (settings.Commits is { } cp)
+        {
+            messages = InputFiles.SplitCommits(InputFiles.ReadText(ctx.Resolve(cp), InputFiles.MaxCommitsBytes, "commit messages"));
+        }
+        else if (settings.GitRange is { } range)
+        {
+            (ids, messages) = GitLog.Read(workspaceDir, range);
+        }
+
+        if (prBody is null && messages is null && policy.Evidence.Sources.Count > 0 && policy.Evidence.Fields.Count > 0)
+        {
+            throw new UserInputException("no evidence to check: pass --pr-body FILE and/or --commits FILE or --git-range BASE..HEAD");
+        }
+
+        IReadOnlyList<TestCaseResult>? cases = null;
+        var resultFiles = new List<string>();
+        if (settings.TestResults.Count > 0)
+        {
+            var files = InputFiles.Glob(workspace, settings.TestResults, out var unmatched);
+            foreach (var glob in unmatched)
+            {
+                hostChecks.Add(new Check("tests.results", Outcome.Fail, $"no test result files matched '{glob}' in the workspace")
+                {
+                    Hint = "Check that the test step wrote its JUnit XML or TRX where tests.results (or --test-results) points.",
+                });
+            }
+
+            var all = new List<TestCaseResult>();
+            foreach (var file in files)
+            {
+                string display = Path.GetRelativePath(workspaceDir, file);
+                using var stream = File.OpenRead(file);
+                var read = TestResultsReader.Read(display, stream);
+                if (read.Error is { } error)
+                {
+                    throw new UserInputException(error.ToString());
+                }
+
+                all.AddRange(read.Cases);
+                resultFiles.Add(display);
+            }
+
+            cases = all;
+        }
+
+        var inputs = new EvidenceInputs
+        {
+            PrBody = prBody,
+            CommitMessages = messages,
+            CommitIds = ids,
+            TestCases = cases,
+            TestResultFiles = resultFiles,
+            Workspace = workspace,
+        };
+        return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks));
+    }
+
+    private static GatePolicy LoadPolicy(RunContext ctx, string workspaceDir, string? explicitPath)
+    {
+        string path = explicitPath is null ? Path.Combine(workspaceDir, PolicyDefaults.FileName) : ctx.Resolve(explicitPath);
+        if (explicitPath is null && !File.Exists(path))
+        {
+            return PolicyDefaults.Create();
+        }
+
+        string display = Path.GetRelativePath(ctx.CurrentDirectory, path);
+        var text = InputFiles.ReadText(path, InputFiles.MaxPolicyBytes, "policy");
+        var result = PolicyLoader.Load(display, text);
+        if (result.Policy is null)
+        {
+            throw new UserInputException(string.Join('\n', result.Errors.Select(e => e.ToString())));
+        }
+
+        return result.Policy;
+    }
+}

@@ -1,0 +1,4 @@
+using TraceGate.Cli;
+using TraceGate.Cli.Hosts;
+
+return CliApp.Run(args, RunContext.FromProcess());

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+
+namespace TraceGate.Cli.Settings;
+
+/// <summary>
+/// The run's settings, layered with Microsoft.Extensions.Configuration: defaults, then the policy file, then
+/// <c>TRACEGATE_*</c> environment variables, then the command line. Keys are the CLI options' kebab-case names.
+/// A list is stored as one newline-separated value, because a configuration layer that sets fewer array elements
+/// than the layer below would otherwise keep the lower layer's extra elements.
+/// </summary>
+public sealed record TraceGateSettings(
+    string Workspace,
+    string? Policy,
+    string? PrBody,
+    string? Commits,
+    string? GitRange,
+    IReadOnlyList<string> TestResults,
+    string? ReportJson,
+    string? SummaryMd)
+{
+    public static readonly string[] Keys = ["workspace", "policy", "pr-body", "commits", "git-range", "test-results", "report-json", "summary-md"];
+
+    public static IConfigurationBuilder Builder(
+        IReadOnlyDictionary<string, string?> policyLayer,
+        IReadOnlyDictionary<string, string?> environment,
+        IReadOnlyDictionary<string, string?> commandLine) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["workspace"] = "." })
+            .AddInMemoryCollection(policyLayer)
+            .Add(new PrefixedEnvironmentSource("TRACEGATE_", environment))
+            .AddInMemoryCollection(commandLine);
+
+    public static TraceGateSettings From(IConfiguration config) => new(
+        config["workspace"] is { Length: > 0 } ws ? ws : ".",
+        Value(config, "policy"),
+        Value(config, "pr-body"),
+        Value(config, "commits"),
+        Value(config, "git-range"),
+        List(config["test-results"]),
+        Value(config, "report-json"),
+        Value(config, "summary-md"));
+
+    public static string? JoinList(IEnumerable<string>? items) =>
+        items is null ? null : string.Join('\n', items.Where(i => i.Trim().Length > 0));
+
+    private static string? Value(IConfiguration config, string key) => config[key] is { Length: > 0 } v ? v : null;
+
+    private static List<string> List(string? value) =>
+        value is null ? [] : value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+}
+
+/// <summary>Maps <c>TRACEGATE_TEST_RESULTS</c> to the key <c>test-results</c>. Reads a given environment, not the
+/// process's, so tests and hosts pass their own.</summary>
+public sealed class PrefixedEnvironmentSource(string prefix, IReadOnlyDictionary<string, string?> environment) : IConfigurationSource
+{
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(prefix, environment);
+
+    private sealed class Provider(string prefix, IReadOnlyDictionary<string, string?> environment) : ConfigurationProvider
+    {
+        public override void Load()
+        {
+            foreach (var key in TraceGateSettings.Keys)
+            {
+                string name = prefix + key.ToUpperInvariant().Replace('-', '_');
+                if (environment.TryGetValue(name, out var value) && value is { Length: > 0 })
+                {
+                    Data[key] = value;
+                }
+            }
+        }
+    }
+}

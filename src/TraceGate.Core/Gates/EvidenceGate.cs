@@ -1,0 +1,330 @@
+using System.Text.RegularExpressions;
+using TraceGate.Core.Evidence;
+using TraceGate.Core.Model;
+using TraceGate.Core.Policy;
+using TraceGate.Core.TestResults;
+
+namespace TraceGate.Core.Gates;
+
+public sealed record EvidenceResult(
+    IReadOnlyList<Check> Checks,
+    IReadOnlyDictionary<string, EvidenceValue> Evidence,
+    IReadOnlyList<ChecklistItem> Checklist,
+    IReadOnlyList<Trailer> Trailers);
+
+/// <summary>
+/// The evidence gate: every field the policy names is present, filled in, well formed, agrees between the PR and
+/// the commits, and (for a repro test) ran and passed. Check ids: <c>evidence.&lt;field&gt;</c>,
+/// <c>evidence.agreement.&lt;field&gt;</c>, <c>evidence.&lt;field&gt;.run</c>, <c>evidence.checklist</c>,
+/// <c>evidence.trailers</c>.
+/// </summary>
+public static class EvidenceGate
+{
+    public static EvidenceResult Evaluate(EvidencePolicy policy, EvidenceInputs inputs)
+    {
+        var aliases = AliasMap(policy);
+        var checks = new List<Check>();
+        var candidates = new List<EvidenceCandidate>();
+        var checklist = new List<ChecklistItem>();
+        var trailers = new List<Trailer>();
+
+        if (policy.Sources.Contains(EvidenceSourceKind.PrBody) && inputs.PrBody is { } body)
+        {
+            var pr = PrBodyParser.Parse(body, aliases.ContainsKey);
+            checklist.AddRange(pr.Checklist);
+            foreach (var v in pr.Values)
+            {
+                if (aliases.TryGetValue(PrBodyParser.NormalizeLabel(v.Label), out var field))
+                {
+                    candidates.Add(new EvidenceCandidate(field, v.Label, v.Value, EvidenceSource.PrBody, v.Line)
+                    {
+                        Url = v.Url,
+                        OnlyComment = v.OnlyComment,
+                    });
+                }
+            }
+        }
+
+        if (policy.Sources.Contains(EvidenceSourceKind.CommitTrailers) && inputs.CommitMessages is { } messages)
+        {
+            var warnings = new List<string>();
+            for (int i = 0; i < messages.Count; i++)
+            {
+                string commitName = CommitName(inputs, i);
+                var parsed = TrailerParser.Parse(messages[i]);
+                foreach (var (key, value, line) in parsed.Trailers)
+                {
+                    // "key://..." is a URL that git's rules happen to split at its colon, not a trailer.
+                    if (value.StartsWith("//", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    trailers.Add(new Trailer(key, value, i, line));
+                    if (aliases.TryGetValue(PrBodyParser.NormalizeLabel(key), out var field))
+                    {
+                        candidates.Add(new EvidenceCandidate(field, key, value, EvidenceSource.Trailer, line) { Commit = i });
+                    }
+                }
+
+                foreach (var ignored in parsed.Ignored)
+                {
+                    // Line 1 is the subject, where Conventional Commits put "fix: ..." on purpose.
+                    if (ignored.Line == 1 || !aliases.ContainsKey(PrBodyParser.NormalizeLabel(ignored.Key))
+                        || ignored.Value.StartsWith("//", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    warnings.Add($"{commitName}, line {ignored.Line}: '{ignored.Key}: {ignored.Value}' looks like a trailer but git does not read it as one: "
+                        + ignored.Place switch
+                        {
+                            TrailerLinePlace.Subject => "it is in the subject paragraph. Move it to a paragraph of trailers at the end of the message, after a blank line.",
+                            TrailerLinePlace.EarlierParagraph => "only the last paragraph holds trailers. Move it to the last paragraph.",
+                            TrailerLinePlace.AfterDivider => "it comes after a '---' divider or scissors line, where the message ends.",
+                            _ => "its paragraph also holds lines that are not trailers"
+                                + (parsed.FirstProseLineInLastParagraph is { } p ? $" (line {p})" : "")
+                                + ". Put a blank line between the text and the trailers.",
+                        });
+                }
+            }
+
+            if (warnings.Count > 0)
+            {
+                checks.Add(new Check("evidence.trailers", Outcome.Warn,
+                    $"{warnings.Count} line(s) look like evidence trailers but git does not read them")
+                {
+                    Details = warnings,
+                    Hint = "git reads trailers only from the last paragraph of a message, and only when every line of it is a trailer. "
+                        + "Check with: git log -1 --format='%(trailers)'.",
+                });
+            }
+        }
+
+        var evidence = new Dictionary<string, EvidenceValue>(StringComparer.Ordinal);
+        foreach (var field in policy.Fields)
+        {
+            var mine = candidates.Where(c => c.Field == field.Name).ToList();
+            checks.AddRange(CheckField(field, mine, inputs, evidence));
+        }
+
+        if (inputs.PrBody is not null && policy.Sources.Contains(EvidenceSourceKind.PrBody))
+        {
+            checks.Add(CheckChecklist(policy.Checklist, checklist));
+        }
+
+        return new EvidenceResult(checks, evidence, checklist, trailers);
+    }
+
+    private static Dictionary<string, string> AliasMap(EvidencePolicy policy)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var field in policy.Fields)
+        {
+            foreach (var alias in field.Aliases.Append(field.Name))
+            {
+                map.TryAdd(PrBodyParser.NormalizeLabel(alias), field.Name);
+            }
+        }
+
+        return map;
+    }
+
+    private static IEnumerable<Check> CheckField(FieldPolicy field, List<EvidenceCandidate> found, EvidenceInputs inputs,
+        Dictionary<string, EvidenceValue> evidence)
+    {
+        string id = "evidence." + field.Name;
+        string title = Title(field);
+        var real = found.Where(c => Placeholder.Reason(c.Value, c.OnlyComment) is null).ToList();
+        if (real.Count == 0)
+        {
+            if (!field.Required)
+            {
+                yield return new Check(id, Outcome.Skip, $"{title} not given (optional)");
+                yield break;
+            }
+
+            var placeholder = found.FirstOrDefault();
+            string message = placeholder is null
+                ? $"{title} is missing"
+                : $"{title} {Placeholder.Reason(placeholder.Value, placeholder.OnlyComment)} ({Where(placeholder, inputs)})";
+            yield return new Check(id, Outcome.Fail, message) { Hint = HowToWrite(field) };
+            yield break;
+        }
+
+        var chosen = real.FirstOrDefault(c => c.Source == EvidenceSource.PrBody) ?? real[0];
+        var value = new EvidenceValue(field.Name, chosen.Value, chosen.Source, chosen.Line) { Url = SafeUrl(chosen.Url), Commit = chosen.Commit };
+        string? problem = null;
+        TestRef? testRef = null;
+        switch (field.Kind)
+        {
+            case FieldKind.TraceId:
+                var traceId = TraceIds.Find(chosen.Value, chosen.Url);
+                if (traceId is null)
+                {
+                    problem = TraceIds.IsAllZero(chosen.Value)
+                        ? $"'{chosen.Value}' is the all-zero trace id, which W3C Trace Context defines as invalid"
+                        : $"'{chosen.Value}' holds no W3C trace id: expected 32 hex digits, bare or inside a trace URL";
+                }
+
+                value = value with { TraceId = traceId };
+                break;
+            case FieldKind.TestRef:
+                testRef = TestRef.Parse(chosen.Value, out problem);
+                if (testRef is not null)
+                {
+                    problem = inputs.Workspace.Probe(testRef.Path) switch
+                    {
+                        PathState.Missing => $"'{testRef.Path}' does not exist in the checkout",
+                        PathState.OutsideWorkspace => $"'{testRef.Path}' resolves outside the checkout (a link?): the repro must be inside it",
+                        _ => null,
+                    };
+                }
+
+                break;
+        }
+
+        if (problem is null && field.Pattern is { } pattern)
+        {
+            problem = MatchPattern(pattern, chosen.Value);
+        }
+
+        evidence[field.Name] = value;
+        yield return problem is null
+            ? new Check(id, Outcome.Pass, $"{title}: {chosen.Value} ({Where(chosen, inputs)})")
+            : new Check(id, Outcome.Fail, $"{title} is not well formed: {problem} ({Where(chosen, inputs)})") { Hint = HowToWrite(field) };
+
+        if (field.MustAgree && real.Count > 1)
+        {
+            var distinct = real.GroupBy(c => Normalize(field, c)).ToList();
+            yield return distinct.Count == 1
+                ? new Check("evidence.agreement." + field.Name, Outcome.Pass, $"{title} agrees in {real.Count} places")
+                : new Check("evidence.agreement." + field.Name, Outcome.Fail,
+                    $"{title} differs between places: " + string.Join("; ", distinct.Select(g => $"'{g.First().Value}' in {string.Join(", ", g.Select(c => Where(c, inputs)))}")))
+                {
+                    Hint = $"Make the PR description and every commit's {TrailerKey(field)} trailer name the same {title.ToLowerInvariant()}.",
+                };
+        }
+
+        if (testRef is not null && problem is null)
+        {
+            yield return CheckRun(field, testRef, inputs);
+        }
+    }
+
+    private static Check CheckRun(FieldPolicy field, TestRef testRef, EvidenceInputs inputs)
+    {
+        string id = $"evidence.{field.Name}.run";
+        if (inputs.TestCases is not { } cases)
+        {
+            return new Check(id, Outcome.Warn, $"{testRef} was not verified: no test results were given")
+            {
+                Hint = "Pass --test-results GLOB (JUnit XML or TRX) or set tests.results in the policy so the repro is shown to run and pass.",
+            };
+        }
+
+        var matches = TestMatcher.Find(testRef, cases);
+        if (matches.Count == 0)
+        {
+            return new Check(id, Outcome.Fail,
+                $"{testRef} did not run: no test case in {inputs.TestResultFiles.Count} result file(s) ({cases.Count} test cases) matches it")
+            {
+                Hint = "Check the spelling of the test name and path, and that the repro test runs in this CI job.",
+                Details = inputs.TestResultFiles.ToList(),
+            };
+        }
+
+        var failed = matches.FirstOrDefault(m => m.Outcome == TestOutcome.Failed);
+        if (failed is not null)
+        {
+            return new Check(id, Outcome.Fail, $"{testRef} failed: {failed.Message} ({failed.ResultsFile}:{failed.Line})");
+        }
+
+        if (matches.All(m => m.Outcome == TestOutcome.Skipped))
+        {
+            var skipped = matches[0];
+            return new Check(id, Outcome.Fail, $"{testRef} was skipped" + (skipped.Message is { Length: > 0 } m ? $": {m}" : "")
+                + $" ({skipped.ResultsFile}:{skipped.Line})");
+        }
+
+        var passed = matches.First(m => m.Outcome == TestOutcome.Passed);
+        return new Check(id, Outcome.Pass, $"{testRef} passed ({passed.ResultsFile}:{passed.Line})"
+            + (matches.Count > 1 ? $", {matches.Count} cases" : ""));
+    }
+
+    private static string? MatchPattern(Regex pattern, string value)
+    {
+        try
+        {
+            return pattern.IsMatch(value) ? null : $"'{value}' does not match the pattern {pattern}";
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return $"the pattern {pattern} took longer than {PolicyDefaults.RegexTimeout.TotalMilliseconds} ms on this value";
+        }
+    }
+
+    private static Check CheckChecklist(ChecklistMode mode, List<ChecklistItem> items)
+    {
+        if (mode == ChecklistMode.Ignore)
+        {
+            return new Check("evidence.checklist", Outcome.Skip, "checklist not checked (evidence.checklist: ignore)");
+        }
+
+        if (items.Count == 0)
+        {
+            return new Check("evidence.checklist", Outcome.Skip, "the PR description has no checklist");
+        }
+
+        var open = items.Where(i => !i.Checked).ToList();
+        return open.Count == 0
+            ? new Check("evidence.checklist", Outcome.Pass, $"{items.Count} of {items.Count} checklist items checked")
+            : new Check("evidence.checklist", Outcome.Fail, $"{open.Count} of {items.Count} checklist items not checked")
+            {
+                Details = open.Select(i => $"line {i.Line}: [ ] {i.Text}").ToList(),
+                Hint = "Do what each open item asks and tick it (- [x]), or remove items that do not apply.",
+            };
+    }
+
+    private static string Normalize(FieldPolicy field, EvidenceCandidate c) => field.Kind switch
+    {
+        FieldKind.TraceId => TraceIds.Find(c.Value, c.Url) ?? c.Value.Trim(),
+        FieldKind.TestRef => TestRef.Parse(c.Value, out _)?.ToString() ?? c.Value.Trim(),
+        _ => string.Join(' ', c.Value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
+    };
+
+    private static string Where(EvidenceCandidate c, EvidenceInputs inputs) => c.Source == EvidenceSource.PrBody
+        ? $"PR description line {c.Line}"
+        : $"{c.Label} trailer of {CommitName(inputs, c.Commit ?? 0)}";
+
+    private static string CommitName(EvidenceInputs inputs, int index) =>
+        inputs.CommitIds is { } ids && index < ids.Count ? $"commit {ids[index][..Math.Min(12, ids[index].Length)]}" : $"commit {index}";
+
+    public static string Title(FieldPolicy field) =>
+        field.Aliases.FirstOrDefault(a => a.Any(char.IsLower)) ?? Capitalize(field.Name.Replace('-', ' '));
+
+    private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+
+    internal static string TrailerKey(FieldPolicy field) =>
+        field.Aliases.FirstOrDefault(a => a.Length > 0 && a.All(ch => char.IsAsciiLetterUpper(ch) || char.IsAsciiDigit(ch) || ch == '-'))
+        ?? field.Name.ToUpperInvariant();
+
+    private static string HowToWrite(FieldPolicy field)
+    {
+        string example = field.Kind switch
+        {
+            FieldKind.TraceId => "<32-hex-digit trace id or trace URL>",
+            FieldKind.TestRef => "<path/to/test_file::test_name>",
+            _ when field.Name == "incident" => "<ticket id, e.g. INC-2471>",
+            _ => "<" + field.Name.Replace('-', ' ') + ">",
+        };
+        return $"Add a line '{Title(field)}: {example}' to the PR description, or a '{TrailerKey(field)}: {example}' trailer "
+            + "in the last paragraph of a commit message.";
+    }
+
+    /// <summary>Only http(s) links survive into reports: a PR could otherwise plant <c>javascript:</c> URLs.</summary>
+    private static string? SafeUrl(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp)
+            ? u.AbsoluteUri
+            : null;
+}

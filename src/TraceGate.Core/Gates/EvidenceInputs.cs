@@ -1,0 +1,23 @@
+using TraceGate.Core.Evidence;
+using TraceGate.Core.TestResults;
+
+namespace TraceGate.Core.Gates;
+
+/// <summary>What the host read for the evidence gate. A null member was not given at all.</summary>
+public sealed record EvidenceInputs
+{
+    public string? PrBody { get; init; }
+
+    /// <summary>Commit messages in the order given (git log order: newest first).</summary>
+    public IReadOnlyList<string>? CommitMessages { get; init; }
+
+    /// <summary>Commit ids matching <see cref="CommitMessages"/>, when they came from a git range.</summary>
+    public IReadOnlyList<string>? CommitIds { get; init; }
+
+    /// <summary>Test cases from the result files, or null when no test results were given.</summary>
+    public IReadOnlyList<TestCaseResult>? TestCases { get; init; }
+
+    public IReadOnlyList<string> TestResultFiles { get; init; } = [];
+
+    public required IWorkspace Workspace { get; init; }
+}

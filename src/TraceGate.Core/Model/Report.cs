@@ -1,0 +1,34 @@
+namespace TraceGate.Core.Model;
+
+public enum Conclusion
+{
+    Success,
+    Failure,
+}
+
+/// <summary>Everything the renderers need: the one result model in the middle of the pipeline.</summary>
+public sealed record Report(
+    Conclusion Conclusion,
+    IReadOnlyList<Check> Checks,
+    IReadOnlyDictionary<string, EvidenceValue> Evidence,
+    IReadOnlyList<ChecklistItem> Checklist,
+    IReadOnlyList<Trailer> Trailers)
+{
+    /// <summary>Evidence field names in policy order, so reports list them as the policy does.</summary>
+    public IReadOnlyList<string> FieldOrder { get; init; } = [];
+
+    /// <summary>Where the policy came from, or a note that the documented defaults were used.</summary>
+    public string PolicyDescription { get; init; } = "";
+
+    public bool PolicyIsDefault { get; init; }
+
+    /// <summary>Link templates per field (<c>{value}</c>), used to make values into links.</summary>
+    public IReadOnlyDictionary<string, string> Links { get; init; } = new Dictionary<string, string>();
+
+    public int Failed => Checks.Count(c => c.Outcome == Outcome.Fail);
+
+    public int Warned => Checks.Count(c => c.Outcome == Outcome.Warn);
+
+    public static Conclusion ConclusionOf(IEnumerable<Check> checks) =>
+        checks.Any(c => c.Outcome == Outcome.Fail) ? Conclusion.Failure : Conclusion.Success;
+}

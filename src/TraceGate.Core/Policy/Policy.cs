@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+
+namespace TraceGate.Core.Policy;
+
+public enum FieldKind
+{
+    Text,
+    TraceId,
+    TestRef,
+}
+
+public enum ChecklistMode
+{
+    AllChecked,
+    Ignore,
+}
+
+public enum EvidenceSourceKind
+{
+    PrBody,
+    CommitTrailers,
+}
+
+/// <summary>One evidence field: how it is labelled, whether it is required and what a well-formed value is.</summary>
+public sealed record FieldPolicy(string Name, bool Required, IReadOnlyList<string> Aliases, FieldKind Kind)
+{
+    public Regex? Pattern { get; init; }
+    public string? Link { get; init; }
+
+    /// <summary>Whether PR and trailers (and commits between them) must give the same value. Free text such as an
+    /// invariant is reworded between a PR and a commit, so it defaults to false for <see cref="FieldKind.Text"/>
+    /// fields without a pattern.</summary>
+    public bool MustAgree { get; init; }
+
+    public int Line { get; init; }
+}
+
+public sealed record EvidencePolicy(
+    IReadOnlyList<EvidenceSourceKind> Sources,
+    ChecklistMode Checklist,
+    IReadOnlyList<FieldPolicy> Fields);
+
+public sealed record TestsPolicy(IReadOnlyList<string> Results);
+
+/// <summary>The gate's rules. <see cref="Path"/> is null when the documented defaults are used.</summary>
+public sealed record GatePolicy(string? Path, EvidencePolicy Evidence, TestsPolicy Tests)
+{
+    public bool IsDefault => Path is null;
+}
+
+/// <summary>A policy error: file, line and what was expected. Rendered as <c>file:line: message</c>.</summary>
+public sealed record PolicyError(string Path, int Line, string Message)
+{
+    public override string ToString() => $"{Path}:{Line}: {Message}";
+}

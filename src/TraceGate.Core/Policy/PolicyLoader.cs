@@ -1,0 +1,416 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace TraceGate.Core.Policy;
+
+public sealed record PolicyLoadResult(GatePolicy? Policy, IReadOnlyList<PolicyError> Errors);
+
+/// <summary>
+/// Loads <c>.tracegate.yml</c>. Every error names the file, the line and the key path
+/// (<c>.tracegate.yml:7: unknown key 'requred' in evidence.fields.incident</c>); a policy with errors is never
+/// half-applied. Pure: the host reads the file and passes its text.
+/// </summary>
+public static class PolicyLoader
+{
+    private static readonly string[] TopKeys = ["version", "evidence", "tests"];
+    private static readonly string[] EvidenceKeys = ["sources", "checklist", "fields"];
+    private static readonly string[] FieldKeys = ["required", "aliases", "pattern", "kind", "link", "must-agree", "description"];
+    private static readonly string[] TestsKeys = ["results"];
+    private static readonly Regex FieldName = new("^[a-z][a-z0-9-]{0,39}$", RegexOptions.CultureInvariant);
+
+    public static PolicyLoadResult Load(string path, string text)
+    {
+        var ctx = new Context(path);
+        YamlNode? root;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+            if (stream.Documents.Count > 1)
+            {
+                ctx.Error(stream.Documents[1].RootNode, "expected one YAML document, found several");
+            }
+        }
+        catch (YamlException e)
+        {
+            return new PolicyLoadResult(null, [new PolicyError(path, (int)Math.Max(1, e.Start.Line), "invalid YAML: " + Reason(e))]);
+        }
+
+        if (root is null || root is YamlScalarNode { Value: null or "" })
+        {
+            return new PolicyLoadResult(null, [new PolicyError(path, 1, "the policy is empty: expected a mapping with 'evidence' or 'tests'")]);
+        }
+
+        var defaults = PolicyDefaults.Create();
+        var evidence = defaults.Evidence;
+        var tests = defaults.Tests;
+        if (ctx.Mapping(root, "the policy") is { } top)
+        {
+            ctx.CheckKeys(top, TopKeys, "");
+            foreach (var (key, value) in top.Children)
+            {
+                switch (((YamlScalarNode)key).Value)
+                {
+                    case "version":
+                        if (ctx.Scalar(value, "version") is { } v && v != "1")
+                        {
+                            ctx.Error(value, $"version {v} is not supported: expected 1");
+                        }
+
+                        break;
+                    case "evidence":
+                        evidence = LoadEvidence(ctx, value, evidence);
+                        break;
+                    case "tests":
+                        tests = LoadTests(ctx, value);
+                        break;
+                }
+            }
+        }
+
+        return ctx.Errors.Count > 0
+            ? new PolicyLoadResult(null, ctx.Errors)
+            : new PolicyLoadResult(new GatePolicy(path, evidence, tests), []);
+    }
+
+    private static EvidencePolicy LoadEvidence(Context ctx, YamlNode node, EvidencePolicy defaults)
+    {
+        var map = ctx.Mapping(node, "evidence");
+        if (map is null)
+        {
+            return defaults;
+        }
+
+        ctx.CheckKeys(map, EvidenceKeys, "evidence");
+        var result = defaults;
+        foreach (var (key, value) in map.Children)
+        {
+            switch (((YamlScalarNode)key).Value)
+            {
+                case "sources":
+                    var sources = new List<EvidenceSourceKind>();
+                    foreach (var (item, itemNode) in ctx.StringList(value, "evidence.sources"))
+                    {
+                        switch (item)
+                        {
+                            case "pr-body": sources.Add(EvidenceSourceKind.PrBody); break;
+                            case "commit-trailers": sources.Add(EvidenceSourceKind.CommitTrailers); break;
+                            default: ctx.Error(itemNode, $"unknown source '{item}' in evidence.sources: expected pr-body or commit-trailers"); break;
+                        }
+                    }
+
+                    result = result with { Sources = sources.Distinct().ToList() };
+                    break;
+                case "checklist":
+                    switch (ctx.Scalar(value, "evidence.checklist"))
+                    {
+                        case "all-checked": result = result with { Checklist = ChecklistMode.AllChecked }; break;
+                        case "ignore": result = result with { Checklist = ChecklistMode.Ignore }; break;
+                        case { } other: ctx.Error(value, $"evidence.checklist is '{other}': expected all-checked or ignore"); break;
+                    }
+
+                    break;
+                case "fields":
+                    result = result with { Fields = LoadFields(ctx, value) };
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    private static List<FieldPolicy> LoadFields(Context ctx, YamlNode node)
+    {
+        var fields = new List<FieldPolicy>();
+        var map = ctx.Mapping(node, "evidence.fields");
+        if (map is null)
+        {
+            return fields;
+        }
+
+        foreach (var (keyNode, value) in map.Children)
+        {
+            string name = ((YamlScalarNode)keyNode).Value ?? "";
+            string where = "evidence.fields." + name;
+            if (!FieldName.IsMatch(name))
+            {
+                ctx.Error(keyNode, $"field name '{name}' in evidence.fields: expected lowercase letters, digits and '-', starting with a letter");
+                continue;
+            }
+
+            var field = PolicyDefaults.Field(name, required: true) with { Line = Line(keyNode) };
+            bool agreeSet = false;
+            var body = value is YamlScalarNode { Value: null or "" } ? new YamlMappingNode() : ctx.Mapping(value, where);
+            if (body is null)
+            {
+                continue;
+            }
+
+            ctx.CheckKeys(body, FieldKeys, where);
+            foreach (var (k, v) in body.Children)
+            {
+                string key = ((YamlScalarNode)k).Value ?? "";
+                switch (key)
+                {
+                    case "required":
+                        if (ctx.Bool(v, where + ".required") is { } required)
+                        {
+                            field = field with { Required = required };
+                        }
+
+                        break;
+                    case "must-agree":
+                        if (ctx.Bool(v, where + ".must-agree") is { } agree)
+                        {
+                            field = field with { MustAgree = agree };
+                            agreeSet = true;
+                        }
+
+                        break;
+                    case "aliases":
+                        var aliases = ctx.StringList(v, where + ".aliases").Select(a => a.Value).Where(a => a.Trim().Length > 0);
+                        field = field with { Aliases = field.Aliases.Concat(aliases).Distinct(StringComparer.OrdinalIgnoreCase).ToList() };
+                        break;
+                    case "pattern":
+                        if (ctx.Scalar(v, where + ".pattern") is { } pattern)
+                        {
+                            try
+                            {
+                                field = field with { Pattern = new Regex(pattern, RegexOptions.CultureInvariant, PolicyDefaults.RegexTimeout) };
+                            }
+                            catch (ArgumentException e)
+                            {
+                                ctx.Error(v, $"{where}.pattern is not a valid regular expression: {e.Message}");
+                            }
+                        }
+
+                        break;
+                    case "kind":
+                        switch (ctx.Scalar(v, where + ".kind"))
+                        {
+                            case "text": field = field with { Kind = FieldKind.Text }; break;
+                            case "trace-id": field = field with { Kind = FieldKind.TraceId }; break;
+                            case "test-ref": field = field with { Kind = FieldKind.TestRef }; break;
+                            case { } other: ctx.Error(v, $"{where}.kind is '{other}': expected text, trace-id or test-ref"); break;
+                        }
+
+                        break;
+                    case "link":
+                        if (ctx.Scalar(v, where + ".link") is { } link)
+                        {
+                            if (!link.Contains("{value}", StringComparison.Ordinal)
+                                || !(link.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || link.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
+                            {
+                                ctx.Error(v, $"{where}.link must be an http(s) URL containing {{value}}, e.g. 'https://tickets.example/browse/{{value}}'");
+                            }
+                            else
+                            {
+                                field = field with { Link = link };
+                            }
+                        }
+
+                        break;
+                    case "description":
+                        ctx.Scalar(v, where + ".description");
+                        break;
+                }
+            }
+
+            if (!agreeSet)
+            {
+                field = field with { MustAgree = field.Kind != FieldKind.Text || field.Pattern is not null };
+            }
+
+            fields.Add(field);
+        }
+
+        return fields;
+    }
+
+    private static TestsPolicy LoadTests(Context ctx, YamlNode node)
+    {
+        var map = ctx.Mapping(node, "tests");
+        if (map is null)
+        {
+            return new TestsPolicy([]);
+        }
+
+        ctx.CheckKeys(map, TestsKeys, "tests");
+        var results = new List<string>();
+        foreach (var (k, v) in map.Children)
+        {
+            if (((YamlScalarNode)k).Value == "results")
+            {
+                foreach (var (glob, globNode) in ctx.StringList(v, "tests.results"))
+                {
+                    if (GlobRules.Check(glob) is { } problem)
+                    {
+                        ctx.Error(globNode, $"tests.results '{glob}': {problem}");
+                    }
+                    else
+                    {
+                        results.Add(glob);
+                    }
+                }
+            }
+        }
+
+        return new TestsPolicy(results);
+    }
+
+    private static int Line(YamlNode node) => (int)Math.Max(1, node.Start.Line);
+
+    private static string Reason(YamlException e)
+    {
+        // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the line is already ours.
+        var message = e.Message;
+        int i = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return i >= 0 ? message[(i + 3)..] : message;
+    }
+
+    private sealed class Context(string path)
+    {
+        public List<PolicyError> Errors { get; } = [];
+
+        public void Error(YamlNode node, string message) => Errors.Add(new PolicyError(path, Line(node), message));
+
+        public YamlMappingNode? Mapping(YamlNode node, string where)
+        {
+            if (node is YamlMappingNode map)
+            {
+                foreach (var key in map.Children.Keys)
+                {
+                    if (key is not YamlScalarNode)
+                    {
+                        Error(key, $"a key in {where} is not a plain name");
+                        return null;
+                    }
+                }
+
+                return map;
+            }
+
+            Error(node, $"{where} must be a mapping (key: value lines), found {Describe(node)}");
+            return null;
+        }
+
+        public string? Scalar(YamlNode node, string where)
+        {
+            if (node is YamlScalarNode scalar && scalar.Value is not null)
+            {
+                return scalar.Value;
+            }
+
+            Error(node, $"{where} must be a single value, found {Describe(node)}");
+            return null;
+        }
+
+        public bool? Bool(YamlNode node, string where)
+        {
+            switch (Scalar(node, where))
+            {
+                case "true" or "True" or "TRUE" or "yes": return true;
+                case "false" or "False" or "FALSE" or "no": return false;
+                case null: return null;
+                case { } other:
+                    Error(node, $"{where} is '{other}': expected true or false");
+                    return null;
+            }
+        }
+
+        public List<(string Value, YamlNode Node)> StringList(YamlNode node, string where)
+        {
+            var list = new List<(string, YamlNode)>();
+            if (node is YamlScalarNode { Value: { } single })
+            {
+                list.Add((single, node));
+                return list;
+            }
+
+            if (node is not YamlSequenceNode seq)
+            {
+                Error(node, $"{where} must be a list, found {Describe(node)}");
+                return list;
+            }
+
+            foreach (var item in seq.Children)
+            {
+                if (Scalar(item, where + "[]") is { } s)
+                {
+                    list.Add((s, item));
+                }
+            }
+
+            return list;
+        }
+
+        public void CheckKeys(YamlMappingNode map, string[] allowed, string where)
+        {
+            foreach (var key in map.Children.Keys.Cast<YamlScalarNode>())
+            {
+                var name = key.Value ?? "";
+                if (allowed.Contains(name, StringComparer.Ordinal))
+                {
+                    continue;
+                }
+
+                string place = where.Length == 0 ? "at the top level" : "in " + where;
+                string? guess = Suggest(name, allowed);
+                Error(key, $"unknown key '{name}' {place}" + (guess is null
+                    ? $": expected one of {string.Join(", ", allowed)}"
+                    : $": did you mean '{guess}'?"));
+            }
+        }
+
+        private static string Describe(YamlNode node) => node switch
+        {
+            YamlMappingNode => "a mapping",
+            YamlSequenceNode => "a list",
+            YamlScalarNode { Value: null or "" } => "nothing",
+            YamlScalarNode s => $"'{s.Value}'",
+            _ => "something else",
+        };
+    }
+
+    internal static string? Suggest(string name, IEnumerable<string> allowed)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (var candidate in allowed)
+        {
+            int d = Levenshtein(name.ToLowerInvariant(), candidate);
+            if (d < bestDistance)
+            {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+
+        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            prev[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (prev, cur) = (cur, prev);
+        }
+
+        return prev[b.Length];
+    }
+}

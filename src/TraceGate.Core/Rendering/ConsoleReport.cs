@@ -1,0 +1,46 @@
+using System.Text;
+using TraceGate.Core.Model;
+
+namespace TraceGate.Core.Rendering;
+
+/// <summary>The report for a terminal or a CI log. Every line starts with TraceGate's own text, never with input.</summary>
+public static class ConsoleReport
+{
+    public static string Render(Report report, bool color)
+    {
+        var sb = new StringBuilder();
+        string verdict = report.Conclusion == Conclusion.Success ? "PASSED" : "FAILED";
+        sb.Append("TraceGate ").Append(Paint(verdict, report.Conclusion == Conclusion.Success ? "32;1" : "31;1", color))
+          .Append($": {report.Checks.Count} checks, {report.Failed} failed, {report.Warned} warnings\n");
+        sb.Append(report.PolicyIsDefault ? "policy: none found, documented defaults used\n" : $"policy: {Untrusted.Line(report.PolicyDescription)}\n");
+        int width = report.Checks.Count == 0 ? 0 : report.Checks.Max(c => c.Id.Length);
+        foreach (var check in report.Checks.OrderBy(c => c.Outcome))
+        {
+            var (label, code) = check.Outcome switch
+            {
+                Outcome.Pass => ("pass", "32"),
+                Outcome.Fail => ("FAIL", "31;1"),
+                Outcome.Warn => ("warn", "33"),
+                _ => ("skip", "2"),
+            };
+            sb.Append("  ").Append(Paint(label, code, color)).Append("  ").Append(check.Id.PadRight(width)).Append("  ")
+              .Append(Untrusted.Line(check.Message, 500)).Append('\n');
+            if (check.Outcome is Outcome.Fail or Outcome.Warn)
+            {
+                foreach (var detail in check.Details.Take(20))
+                {
+                    sb.Append("        - ").Append(Untrusted.Line(detail, 500)).Append('\n');
+                }
+
+                if (check.Hint is { } hint)
+                {
+                    sb.Append("        fix: ").Append(Untrusted.Line(hint, 500)).Append('\n');
+                }
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
+}

@@ -1,0 +1,160 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using TraceGate.Core.Model;
+
+namespace TraceGate.Core.Rendering;
+
+/// <summary>
+/// The JSON report, written with <see cref="Utf8JsonWriter"/> (no reflection, so trimming and AOT stay clean).
+/// Member names and values are the public contract described in the README.
+/// </summary>
+public static class JsonReport
+{
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Indented = true,
+        // The default encoder escapes <, >, &, ' and non-ASCII: safe to embed anywhere.
+        Encoder = JavaScriptEncoder.Default,
+    };
+
+    public static string Render(Report report) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure");
+        w.WriteStartObject("policy");
+        w.WriteString("source", report.PolicyIsDefault ? "defaults" : report.PolicyDescription);
+        w.WriteBoolean("defaults", report.PolicyIsDefault);
+        w.WriteEndObject();
+        w.WritePropertyName("checks");
+        WriteChecks(w, report.Checks);
+        WriteEvidenceMembers(w, report);
+        w.WriteEndObject();
+    });
+
+    /// <summary>What <c>tracegate evidence</c> prints: the evidence, checklist and trailers members.</summary>
+    public static string RenderEvidence(Report report) => Write(w =>
+    {
+        w.WriteStartObject();
+        WriteEvidenceMembers(w, report);
+        w.WriteEndObject();
+    });
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            body(w);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void WriteChecks(Utf8JsonWriter w, IReadOnlyList<Check> checks)
+    {
+        w.WriteStartArray();
+        foreach (var c in checks)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", c.Id);
+            w.WriteString("outcome", c.Outcome switch
+            {
+                Outcome.Pass => "pass",
+                Outcome.Fail => "fail",
+                Outcome.Warn => "warn",
+                _ => "skip",
+            });
+            w.WriteString("message", c.Message);
+            if (c.Hint is not null)
+            {
+                w.WriteString("hint", c.Hint);
+            }
+
+            if (c.Location is { } loc)
+            {
+                w.WriteStartObject("location");
+                w.WriteString("path", loc.Path);
+                w.WriteNumber("line", loc.Line);
+                w.WriteEndObject();
+            }
+
+            if (c.Details.Count > 0)
+            {
+                w.WriteStartArray("details");
+                foreach (var d in c.Details)
+                {
+                    w.WriteStringValue(d);
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteEvidenceMembers(Utf8JsonWriter w, Report report)
+    {
+        w.WriteStartObject("evidence");
+        foreach (var field in report.FieldOrder)
+        {
+            if (!report.Evidence.TryGetValue(field, out var v))
+            {
+                continue;
+            }
+
+            w.WriteStartObject(field);
+            w.WriteString("value", v.Value);
+            w.WriteString("source", v.Source.ToWire());
+            w.WriteNumber("line", v.Line);
+            if (v.Commit is { } commit)
+            {
+                w.WriteNumber("commit", commit);
+            }
+
+            if (v.TraceId is { } traceId)
+            {
+                w.WriteString("traceId", traceId);
+            }
+
+            if (MarkdownReport.LinkFor(report, v) is { } url)
+            {
+                w.WriteString("url", url);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteStartObject("checklist");
+        w.WriteNumber("checked", report.Checklist.Count(c => c.Checked));
+        w.WriteNumber("total", report.Checklist.Count);
+        w.WriteStartArray("items");
+        foreach (var item in report.Checklist)
+        {
+            w.WriteStartObject();
+            w.WriteString("text", item.Text);
+            w.WriteBoolean("checked", item.Checked);
+            w.WriteNumber("line", item.Line);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteStartArray("trailers");
+        foreach (var t in report.Trailers)
+        {
+            w.WriteStartObject();
+            w.WriteString("key", t.Key);
+            w.WriteString("value", t.Value);
+            w.WriteNumber("commit", t.Commit);
+            w.WriteNumber("line", t.Line);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,174 @@
+using System.Text;
+using TraceGate.Core.Model;
+
+namespace TraceGate.Core.Rendering;
+
+/// <summary>
+/// The Markdown report: verdict first, then the evidence table with links, then each failing check with what to
+/// write and where, then every check. It becomes the check-run summary (65,535 characters) and the step summary
+/// (1 MiB), so it shrinks in visible steps until it fits.
+/// </summary>
+public static class MarkdownReport
+{
+    public const int GitHubCheckRunLimit = 65_535;
+
+    private enum Detail
+    {
+        Full,
+        NoPassingRows,
+        ShortDetails,
+        VerdictOnly,
+    }
+
+    public static string Render(Report report, int limit = GitHubCheckRunLimit)
+    {
+        foreach (var level in Enum.GetValues<Detail>())
+        {
+            var text = RenderAt(report, level);
+            if (text.Length <= limit)
+            {
+                return text;
+            }
+        }
+
+        const string cut = "\n\n_Report cut to fit the size limit. The JSON report has every check._\n";
+        var last = RenderAt(report, Detail.VerdictOnly);
+        return last[..Math.Max(0, limit - cut.Length)] + cut;
+    }
+
+    private static string RenderAt(Report report, Detail level)
+    {
+        var md = new StringBuilder();
+        int failed = report.Failed, warned = report.Warned;
+        md.Append(report.Conclusion == Conclusion.Success
+            ? "## ✅ TraceGate: passed"
+            : $"## ❌ TraceGate: {failed} {(failed == 1 ? "check" : "checks")} failed").Append("\n\n");
+        int passed = report.Checks.Count(c => c.Outcome == Outcome.Pass);
+        md.Append($"{report.Checks.Count} checks: {passed} passed, {failed} failed, {warned} {(warned == 1 ? "warning" : "warnings")}. ");
+        md.Append(report.PolicyIsDefault ? "No policy file: the default policy was used." : $"Policy: {Untrusted.Code(report.PolicyDescription)}.");
+        md.Append("\n\n");
+
+        if (level != Detail.VerdictOnly && report.FieldOrder.Count > 0)
+        {
+            md.Append("| Evidence | Value | Source |\n|---|---|---|\n");
+            foreach (var field in report.FieldOrder)
+            {
+                if (!report.Evidence.TryGetValue(field, out var v))
+                {
+                    md.Append($"| {field} | _missing_ | |\n");
+                    continue;
+                }
+
+                md.Append($"| {field} | {ValueCell(report, v)} | {SourceCell(v)} |\n");
+            }
+
+            if (report.Checklist.Count > 0)
+            {
+                md.Append($"| checklist | {report.Checklist.Count(c => c.Checked)} of {report.Checklist.Count} checked | PR description |\n");
+            }
+
+            md.Append('\n');
+        }
+
+        var failing = report.Checks.Where(c => c.Outcome == Outcome.Fail).ToList();
+        if (failing.Count > 0)
+        {
+            md.Append("### Failing checks\n\n");
+            foreach (var check in failing)
+            {
+                AppendCheck(md, check, "❌", level);
+            }
+
+            md.Append('\n');
+        }
+
+        var warnings = report.Checks.Where(c => c.Outcome == Outcome.Warn).ToList();
+        if (warnings.Count > 0 && level != Detail.VerdictOnly)
+        {
+            md.Append("### Warnings\n\n");
+            foreach (var check in warnings)
+            {
+                AppendCheck(md, check, "⚠️", level);
+            }
+
+            md.Append('\n');
+        }
+
+        if (level == Detail.Full)
+        {
+            md.Append("### All checks\n\n| | Check | Result |\n|---|---|---|\n");
+            foreach (var check in report.Checks)
+            {
+                md.Append($"| {Icon(check.Outcome)} | `{check.Id}` | {Untrusted.Markdown(check.Message, 500)} |\n");
+            }
+
+            md.Append('\n');
+        }
+        else
+        {
+            md.Append(level switch
+            {
+                Detail.NoPassingRows => "_Report shortened to fit the size limit: the table of all checks is left out. The JSON report has every check._\n",
+                Detail.ShortDetails => "_Report shortened to fit the size limit: the table of all checks is left out and details are cut to 5 lines per check. The JSON report has every check._\n",
+                _ => "_Report shortened to fit the size limit: only the verdict and failing checks are shown. The JSON report has every check._\n",
+            });
+        }
+
+        return md.ToString();
+    }
+
+    private static void AppendCheck(StringBuilder md, Check check, string icon, Detail level)
+    {
+        md.Append($"- {icon} **`{check.Id}`**: {Untrusted.Markdown(check.Message, 1000)}\n");
+        if (check.Hint is { } hint)
+        {
+            md.Append($"  - What to do: {Untrusted.Markdown(hint, 1000)}\n");
+        }
+
+        if (level == Detail.VerdictOnly)
+        {
+            return;
+        }
+
+        int max = level == Detail.ShortDetails ? 5 : 50;
+        foreach (var detail in check.Details.Take(max))
+        {
+            md.Append($"  - {Untrusted.Markdown(detail, 500)}\n");
+        }
+
+        if (check.Details.Count > max)
+        {
+            md.Append($"  - _and {check.Details.Count - max} more_\n");
+        }
+    }
+
+    private static string ValueCell(Report report, EvidenceValue v)
+    {
+        string shown = v.TraceId is { } id ? Untrusted.Code(id) : Untrusted.Markdown(v.Value, 200);
+        string? url = LinkFor(report, v);
+        return url is null ? shown : $"[{shown}]({url})";
+    }
+
+    /// <summary>The link template of the field wins over a link in the PR text: it points where the team expects.</summary>
+    public static string? LinkFor(Report report, EvidenceValue v)
+    {
+        if (report.Links.TryGetValue(v.Field, out var template))
+        {
+            return template.Replace("{value}", Uri.EscapeDataString(v.TraceId ?? v.Value), StringComparison.Ordinal);
+        }
+
+        return v.Url is { } url ? url.Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal).Replace(" ", "%20", StringComparison.Ordinal) : null;
+    }
+
+    private static string SourceCell(EvidenceValue v) => v.Source == EvidenceSource.PrBody
+        ? $"PR description, line {v.Line}"
+        : $"trailer, commit {v.Commit}";
+
+    private static string Icon(Outcome o) => o switch
+    {
+        Outcome.Pass => "✅",
+        Outcome.Fail => "❌",
+        Outcome.Warn => "⚠️",
+        _ => "➖",
+    };
+}
