@@ -110,7 +110,8 @@ public static class CheckRunner
             return PolicyDefaults.Create();
         }
 
-        string display = Path.GetRelativePath(ctx.CurrentDirectory, path);
+        // Name the policy as the user wrote it; the default one relative to where they stand.
+        string display = explicitPath ?? Path.GetRelativePath(ctx.CurrentDirectory, path);
         var text = InputFiles.ReadText(path, InputFiles.MaxPolicyBytes, "policy");
         var result = PolicyLoader.Load(display, text);
         if (result.Policy is null)

@@ -16,7 +16,8 @@ public sealed record LabeledValue(string Label, string Value, int Line)
     public string? Section { get; init; }
 }
 
-public sealed record PrBody(IReadOnlyList<LabeledValue> Values, IReadOnlyList<ChecklistItem> Checklist);
+/// <param name="Error">Why the description could not be read at all (nesting past Markdig's depth limit).</param>
+public sealed record PrBody(IReadOnlyList<LabeledValue> Values, IReadOnlyList<ChecklistItem> Checklist, string? Error = null);
 
 /// <summary>
 /// Reads a PR description with Markdig and finds labelled values wherever templates put them:
@@ -39,7 +40,17 @@ public static class PrBodyParser
     /// <c>## Rollback</c> can carry the value in the paragraph below it.</param>
     public static PrBody Parse(string markdown, Func<string, bool> isLabel)
     {
-        var doc = Markdown.Parse(markdown, Pipeline);
+        MarkdownDocument doc;
+        try
+        {
+            doc = Markdown.Parse(markdown, Pipeline);
+        }
+        catch (ArgumentException e) when (e.Message.Contains("depth limit", StringComparison.Ordinal))
+        {
+            // Markdig's guard against nesting bombs throws; to us that is a finding about the input.
+            return new PrBody([], [], "the Markdown is nested too deeply to read (quotes, lists or tables past Markdig's depth limit)");
+        }
+
         var values = new List<LabeledValue>();
         var checklist = new List<ChecklistItem>();
         string? section = null;

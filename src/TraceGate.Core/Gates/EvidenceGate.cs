@@ -31,6 +31,13 @@ public static class EvidenceGate
         if (policy.Sources.Contains(EvidenceSourceKind.PrBody) && inputs.PrBody is { } body)
         {
             var pr = PrBodyParser.Parse(body, aliases.ContainsKey);
+            if (pr.Error is { } error)
+            {
+                checks.Add(new Check("evidence.pr-body", Outcome.Fail, "The PR description cannot be read: " + error)
+                {
+                    Hint = "Simplify the description's structure; evidence fields are plain 'Label: value' lines.",
+                });
+            }
             checklist.AddRange(pr.Checklist);
             foreach (var v in pr.Values)
             {
@@ -190,9 +197,24 @@ public static class EvidenceGate
         }
 
         evidence[field.Name] = value;
-        yield return problem is null
-            ? new Check(id, Outcome.Pass, $"{title}: {chosen.Value} ({Where(chosen, inputs)})")
-            : new Check(id, Outcome.Fail, $"{title} is not well formed: {problem} ({Where(chosen, inputs)})") { Hint = HowToWrite(field) };
+        // The value came from a trailer while the PR still shows the template's filler: readers of the PR see filler.
+        var stalePr = chosen.Source == EvidenceSource.Trailer ? found.FirstOrDefault(c => c.Source == EvidenceSource.PrBody) : null;
+        if (problem is not null)
+        {
+            yield return new Check(id, Outcome.Fail, $"{title} is not well formed: {problem} ({Where(chosen, inputs)})") { Hint = HowToWrite(field) };
+        }
+        else if (stalePr is not null)
+        {
+            yield return new Check(id, Outcome.Warn,
+                $"{title}: {chosen.Value} ({Where(chosen, inputs)}), but the PR description {Placeholder.Reason(stalePr.Value, stalePr.OnlyComment)} ({Where(stalePr, inputs)})")
+            {
+                Hint = $"Fill in '{Title(field)}:' in the PR description so reviewers see the same evidence as the commits.",
+            };
+        }
+        else
+        {
+            yield return new Check(id, Outcome.Pass, $"{title}: {chosen.Value} ({Where(chosen, inputs)})");
+        }
 
         if (field.MustAgree && real.Count > 1)
         {
@@ -260,7 +282,7 @@ public static class EvidenceGate
         }
         catch (RegexMatchTimeoutException)
         {
-            return $"the pattern {pattern} took longer than {PolicyDefaults.RegexTimeout.TotalMilliseconds} ms on this value";
+            return $"the pattern {pattern} took longer than {pattern.MatchTimeout.TotalMilliseconds} ms on this value";
         }
     }
 

@@ -37,6 +37,12 @@ public static class PolicyLoader
         {
             return new PolicyLoadResult(null, [new PolicyError(path, (int)Math.Max(1, e.Start.Line), "invalid YAML: " + Reason(e))]);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet (16 to 18) throws this instead of a YamlException on some unclosed flow collections.
+            return new PolicyLoadResult(null, [new PolicyError(path, LastReadableLine(text),
+                "invalid YAML: the document ends inside an unclosed '{' or '[' (or a quote) that starts at or before this line")]);
+        }
 
         if (root is null || root is YamlScalarNode { Value: null or "" })
         {
@@ -258,6 +264,25 @@ public static class PolicyLoader
         }
 
         return new TestsPolicy(results);
+    }
+
+    private static int LastReadableLine(string text)
+    {
+        long line = 1;
+        var scanner = new Scanner(new StringReader(text));
+        try
+        {
+            while (scanner.MoveNext())
+            {
+                line = scanner.Current?.Start.Line ?? line;
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            // The last token read is where the structure stopped making sense.
+        }
+
+        return (int)Math.Max(1, line);
     }
 
     private static int Line(YamlNode node) => (int)Math.Max(1, node.Start.Line);

@@ -14,9 +14,17 @@ public static class JsonReport
     private static readonly JsonWriterOptions Options = new()
     {
         Indented = true,
-        // The default encoder escapes <, >, &, ' and non-ASCII: safe to embed anywhere.
-        Encoder = JavaScriptEncoder.Default,
+        Encoder = SafeEncoder(),
     };
+
+    /// <summary>Escapes what the default encoder does (&lt;, &gt;, &amp;, quotes, non-ASCII) and '#' too: a report
+    /// printed to a pipeline log (cat report.json) must not hold a literal <c>##vso[</c> command.</summary>
+    private static JavaScriptEncoder SafeEncoder()
+    {
+        var settings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.BasicLatin);
+        settings.ForbidCharacter('#');
+        return JavaScriptEncoder.Create(settings);
+    }
 
     public static string Render(Report report) => Write(w =>
     {

@@ -55,7 +55,8 @@ public static class MarkdownReport
             {
                 if (!report.Evidence.TryGetValue(field, out var v))
                 {
-                    md.Append($"| {field} | _missing_ | |\n");
+                    bool isFailing = report.Checks.Any(c => c.Id == "evidence." + field && c.Outcome == Outcome.Fail);
+                    md.Append($"| {field} | {(isFailing ? "_missing_" : "_not given_")} | |\n");
                     continue;
                 }
 

@@ -1,0 +1,122 @@
+using FluentAssertions;
+using TraceGate.Core.Policy;
+
+namespace TraceGate.Tests.Policy;
+
+public sealed class PolicyLoaderTests
+{
+    private static PolicyLoadResult Load(string yaml) => PolicyLoader.Load(".tracegate.yml", yaml);
+
+    [Fact]
+    public void Load_IssueContractExample_LoadsEveryKey()
+    {
+        var result = Load("""
+            evidence:
+              sources: [pr-body, commit-trailers]
+              checklist: all-checked          # or: ignore
+              fields:
+                incident: { required: true, aliases: [Incident, INC], pattern: '^[A-Z][A-Z0-9]+-[0-9]+$', link: 'https://tickets.example/browse/{value}' }
+                trace:    { required: true, aliases: [Primary trace, Trace, TRACE], kind: trace-id, link: 'https://app.trace.example/trace/{value}' }
+                invariant: { required: true }
+                repro:    { required: true, kind: test-ref }
+                rollback: { required: true }
+            tests:
+              results: ['artifacts/test-results/*.xml']
+            """);
+        result.Errors.Should().BeEmpty();
+        var policy = result.Policy!;
+        policy.Evidence.Fields.Select(f => f.Name).Should().Equal("incident", "trace", "invariant", "repro", "rollback");
+        policy.Evidence.Fields[0].Pattern!.ToString().Should().Be("^[A-Z][A-Z0-9]+-[0-9]+$");
+        policy.Evidence.Fields[1].Kind.Should().Be(FieldKind.TraceId);
+        policy.Evidence.Fields[3].Kind.Should().Be(FieldKind.TestRef);
+        policy.Evidence.Fields[4].Aliases.Should().Contain("Rollback plan", "known fields keep their built-in aliases");
+        policy.Tests.Results.Should().Equal("artifacts/test-results/*.xml");
+    }
+
+    [Fact]
+    public void Load_WhenFieldHasUnknownKey_ReturnsErrorWithLineAndSuggestion()
+    {
+        var result = Load("evidence:\n  fields:\n    incident:\n      requred: true\n");
+        result.Policy.Should().BeNull();
+        result.Errors.Should().ContainSingle().Which.ToString()
+            .Should().Be(".tracegate.yml:4: unknown key 'requred' in evidence.fields.incident: did you mean 'required'?");
+    }
+
+    [Fact]
+    public void Load_WhenTopLevelKeyIsUnknown_ListsTheValidKeys()
+    {
+        Load("version: 1\nevidense: {}\n").Errors.Single().ToString()
+            .Should().Be(".tracegate.yml:2: unknown key 'evidense' at the top level: did you mean 'evidence'?");
+    }
+
+    [Fact]
+    public void Load_WhenPatternIsInvalidRegex_ReturnsErrorWithLine()
+    {
+        var error = Load("evidence:\n  fields:\n    incident: { pattern: '([A-Z' }\n").Errors.Single();
+        error.Line.Should().Be(3);
+        error.Message.Should().StartWith("evidence.fields.incident.pattern is not a valid regular expression");
+    }
+
+    [Theory]
+    [InlineData("evidence:\n  checklist: sometimes\n", 2, "evidence.checklist is 'sometimes': expected all-checked or ignore")]
+    [InlineData("evidence:\n  sources: [pr-body, slack]\n", 2, "unknown source 'slack' in evidence.sources: expected pr-body or commit-trailers")]
+    [InlineData("evidence:\n  fields:\n    trace: { kind: uuid }\n", 3, "evidence.fields.trace.kind is 'uuid': expected text, trace-id or test-ref")]
+    [InlineData("evidence:\n  fields:\n    trace: { required: maybe }\n", 3, "evidence.fields.trace.required is 'maybe': expected true or false")]
+    [InlineData("evidence:\n  fields: [incident]\n", 2, "evidence.fields must be a mapping (key: value lines), found a list")]
+    [InlineData("tests:\n  results: ['../outside/*.xml']\n", 2, "tests.results '../outside/*.xml': '..' would leave the workspace: globs must stay inside it")]
+    [InlineData("tests:\n  results: ['/etc/*.xml']\n", 2, "tests.results '/etc/*.xml': expected a path relative to the workspace, found an absolute path")]
+    [InlineData("evidence:\n  fields:\n    Incident_Id: {}\n", 3, "field name 'Incident_Id' in evidence.fields: expected lowercase letters, digits and '-', starting with a letter")]
+    [InlineData("evidence:\n  fields:\n    incident: { link: 'https://x.example/' }\n", 3, "evidence.fields.incident.link must be an http(s) URL containing {value}, e.g. 'https://tickets.example/browse/{value}'")]
+    [InlineData("version: 2\n", 1, "version 2 is not supported: expected 1")]
+    public void Load_WhenValueIsWrong_ReturnsErrorWithLine(string yaml, int line, string message)
+    {
+        var error = Load(yaml).Errors.Should().ContainSingle().Subject;
+        error.Line.Should().Be(line);
+        error.Message.Should().Be(message);
+    }
+
+    [Fact]
+    public void Load_WhenYamlIsMalformed_ReturnsErrorWithLine()
+    {
+        var error = Load("evidence:\n  fields:\n    incident: { required: true\n  tests: x\n").Errors.Single();
+        error.Line.Should().BeGreaterThan(2);
+        error.Message.Should().StartWith("invalid YAML: ");
+    }
+
+    [Fact]
+    public void Load_WhenKeyIsDuplicated_ReturnsError()
+    {
+        Load("evidence: {}\nevidence: {}\n").Errors.Should().ContainSingle().Which.Message.Should().StartWith("invalid YAML");
+    }
+
+    [Fact]
+    public void Load_ReportsEveryErrorNotOnlyTheFirst()
+    {
+        Load("evidence:\n  checklist: x\n  fields:\n    incident: { requred: true }\ntets: {}\n").Errors.Select(e => e.Line).Should().BeEquivalentTo([2, 4, 5]);
+    }
+
+    [Fact]
+    public void Load_EmptyFile_IsAnError()
+    {
+        Load("").Errors.Single().Message.Should().Contain("empty");
+    }
+
+    [Fact]
+    public void Load_FieldsFreeTextWithoutPattern_DoNotHaveToAgree()
+    {
+        var fields = Load("evidence:\n  fields:\n    invariant: {}\n    incident: {}\n    team: { pattern: '^[a-z]+$' }\n").Policy!.Evidence.Fields;
+        fields.Single(f => f.Name == "invariant").MustAgree.Should().BeFalse();
+        fields.Single(f => f.Name == "incident").MustAgree.Should().BeFalse("a policy that drops the pattern drops agreement with it");
+        fields.Single(f => f.Name == "team").MustAgree.Should().BeTrue();
+        fields.Single(f => f.Name == "team").Aliases.Should().Equal("team");
+    }
+
+    [Fact]
+    public void Defaults_RequireTheSeedsFiveFields()
+    {
+        var policy = PolicyDefaults.Create();
+        policy.IsDefault.Should().BeTrue();
+        policy.Evidence.Fields.Where(f => f.Required).Select(f => f.Name).Should().Equal("incident", "trace", "invariant", "repro", "rollback");
+        policy.Evidence.Checklist.Should().Be(ChecklistMode.AllChecked);
+    }
+}
