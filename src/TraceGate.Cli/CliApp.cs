@@ -20,7 +20,9 @@ public static class CliApp
         var testResults = new Option<string[]>("--test-results") { Description = "Glob of JUnit XML or TRX files, relative to the workspace (repeatable).", Arity = ArgumentArity.ZeroOrMore };
         var reportJson = new Option<string?>("--report-json") { Description = "Write the JSON report to this file." };
         var summaryMd = new Option<string?>("--summary-md") { Description = "Write the Markdown summary to this file." };
-        Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults];
+        var traces = new Option<string[]>("--traces") { Description = "Glob of OTLP trace files (protobuf or JSON, plain, gzip or zstd), relative to the workspace (repeatable); replaces traces.files.", Arity = ArgumentArity.ZeroOrMore };
+        var baseline = new Option<string[]>("--baseline") { Description = "Glob of the baseline run's trace files (repeatable); replaces traces.baseline.", Arity = ArgumentArity.ZeroOrMore };
+        Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults, traces, baseline];
 
         int exit = ExitCodes.Success;
         var check = new Command("check", "Run every gate on the PR description, the commits and the test artifacts; exit 0 (passed), 1 (a gate failed) or 2 (bad input).");

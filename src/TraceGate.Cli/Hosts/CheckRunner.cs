@@ -31,6 +31,16 @@ public static class CheckRunner
             policyLayer["test-results"] = TraceGateSettings.JoinList(policy.Tests.Results);
         }
 
+        if (policy.Traces.Files.Count > 0)
+        {
+            policyLayer["traces"] = TraceGateSettings.JoinList(policy.Traces.Files);
+        }
+
+        if (policy.Traces.Baseline.Count > 0)
+        {
+            policyLayer["baseline"] = TraceGateSettings.JoinList(policy.Traces.Baseline);
+        }
+
         var settings = TraceGateSettings.From(TraceGateSettings.Builder(policyLayer, ctx.Environment, commandLine).Build());
 
         var hostChecks = new List<Check>();
@@ -54,9 +64,21 @@ public static class CheckRunner
             (ids, messages) = GitLog.Read(workspaceDir, range);
         }
 
-        if (prBody is null && messages is null && policy.Evidence.Sources.Count > 0 && policy.Evidence.Fields.Count > 0)
+        bool tracesWanted = settings.Traces.Count > 0 || policy.Traces.Rules.Count > 0;
+        bool evidenceGiven = prBody is not null || messages is not null;
+        if (!evidenceGiven && !tracesWanted && policy.Evidence.Sources.Count > 0 && policy.Evidence.Fields.Count > 0)
         {
             throw new UserInputException("no evidence to check: pass --pr-body FILE and/or --commits FILE or --git-range BASE..HEAD");
+        }
+
+        if (!evidenceGiven)
+        {
+            hostChecks.Add(new Check("evidence", Outcome.Skip, "no PR description or commits were given: evidence was not checked"));
+        }
+
+        if (tracesWanted)
+        {
+            hostChecks.AddRange(TraceRunner.Run(workspace, policy.Traces, settings.Traces, settings.Baseline));
         }
 
         IReadOnlyList<TestCaseResult>? cases = null;
@@ -90,6 +112,12 @@ public static class CheckRunner
             cases = all;
         }
 
+        string? traceLink = policy.Evidence.Fields.FirstOrDefault(f => f.Kind == FieldKind.TraceId && f.Link is not null)?.Link;
+        if (!evidenceGiven)
+        {
+            policy = policy with { Evidence = policy.Evidence with { Fields = [], Sources = [] } };
+        }
+
         var inputs = new EvidenceInputs
         {
             PrBody = prBody,
@@ -99,7 +127,7 @@ public static class CheckRunner
             TestResultFiles = resultFiles,
             Workspace = workspace,
         };
-        return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks));
+        return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks, traceLink));
     }
 
     private static GatePolicy LoadPolicy(RunContext ctx, string workspaceDir, string? explicitPath)

@@ -16,9 +16,11 @@ public sealed record TraceGateSettings(
     string? GitRange,
     IReadOnlyList<string> TestResults,
     string? ReportJson,
-    string? SummaryMd)
+    string? SummaryMd,
+    IReadOnlyList<string> Traces,
+    IReadOnlyList<string> Baseline)
 {
-    public static readonly string[] Keys = ["workspace", "policy", "pr-body", "commits", "git-range", "test-results", "report-json", "summary-md"];
+    public static readonly string[] Keys = ["workspace", "policy", "pr-body", "commits", "git-range", "test-results", "report-json", "summary-md", "traces", "baseline"];
 
     public static IConfigurationBuilder Builder(
         IReadOnlyDictionary<string, string?> policyLayer,
@@ -38,7 +40,9 @@ public sealed record TraceGateSettings(
         Value(config, "git-range"),
         List(config["test-results"]),
         Value(config, "report-json"),
-        Value(config, "summary-md"));
+        Value(config, "summary-md"),
+        List(config["traces"]),
+        List(config["baseline"]));
 
     public static string? JoinList(IEnumerable<string>? items) =>
         items is null ? null : string.Join('\n', items.Where(i => i.Trim().Length > 0));

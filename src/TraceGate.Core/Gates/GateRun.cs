@@ -7,7 +7,7 @@ namespace TraceGate.Core.Gates;
 public static class GateRun
 {
     /// <param name="hostChecks">Checks the host made while reading inputs (a glob that matched nothing).</param>
-    public static Report Evaluate(GatePolicy policy, EvidenceInputs inputs, IEnumerable<Check> hostChecks)
+    public static Report Evaluate(GatePolicy policy, EvidenceInputs inputs, IEnumerable<Check> hostChecks, string? traceLink = null)
     {
         var evidence = EvidenceGate.Evaluate(policy.Evidence, inputs);
         var checks = hostChecks.Concat(evidence.Checks).ToList();
@@ -17,6 +17,7 @@ public static class GateRun
             PolicyDescription = policy.Path ?? "defaults",
             PolicyIsDefault = policy.IsDefault,
             Links = policy.Evidence.Fields.Where(f => f.Link is not null).ToDictionary(f => f.Name, f => f.Link!),
+            TraceLink = traceLink,
         };
     }
 }

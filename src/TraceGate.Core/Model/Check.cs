@@ -12,6 +12,15 @@ public enum Outcome
 /// <summary>A place in a file that a person can open: the policy line of a rule, a line of the PR description.</summary>
 public sealed record SourceLocation(string Path, int Line);
 
+/// <summary>A span that broke a rule, for reports that link to the trace.</summary>
+public sealed record Offender(string TraceId, string SpanId, string SpanName, string Problem);
+
+/// <summary>One measured statistic of a trace rule, with the baseline run's value when there is one.</summary>
+public sealed record StatRow(string Stat, double After, double? Before, string? Budget, bool Ok)
+{
+    public bool IsDuration { get; init; } = true;
+}
+
 /// <summary>
 /// One verdict line of the report. <see cref="Id"/> is the public contract (<c>evidence.rollback</c>);
 /// <see cref="Hint"/> says what to write and where, for a failing check.
@@ -21,4 +30,9 @@ public sealed record Check(string Id, Outcome Outcome, string Message)
     public string? Hint { get; init; }
     public SourceLocation? Location { get; init; }
     public IReadOnlyList<string> Details { get; init; } = [];
+    public IReadOnlyList<Offender> Offenders { get; init; } = [];
+    public IReadOnlyList<StatRow> Stats { get; init; } = [];
+
+    /// <summary>How many spans the check looked at, for trace rules.</summary>
+    public long? Spans { get; init; }
 }

@@ -25,6 +25,9 @@ public sealed record Report(
     /// <summary>Link templates per field (<c>{value}</c>), used to make values into links.</summary>
     public IReadOnlyDictionary<string, string> Links { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The trace-id field's link template even when evidence was not checked, for trace offenders.</summary>
+    public string? TraceLink { get; init; }
+
     public int Failed => Checks.Count(c => c.Outcome == Outcome.Fail);
 
     public int Warned => Checks.Count(c => c.Outcome == Outcome.Warn);

@@ -46,6 +46,8 @@ public sealed record TestsPolicy(IReadOnlyList<string> Results);
 public sealed record GatePolicy(string? Path, EvidencePolicy Evidence, TestsPolicy Tests)
 {
     public bool IsDefault => Path is null;
+
+    public TracesPolicy Traces { get; init; } = TracesPolicy.None;
 }
 
 /// <summary>A policy error: file, line and what was expected. Rendered as <c>file:line: message</c>.</summary>

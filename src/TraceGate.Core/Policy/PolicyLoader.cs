@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using TraceGate.Core.Traces;
 using YamlDotNet.RepresentationModel;
 
 namespace TraceGate.Core.Policy;
@@ -13,7 +14,11 @@ public sealed record PolicyLoadResult(GatePolicy? Policy, IReadOnlyList<PolicyEr
 /// </summary>
 public static class PolicyLoader
 {
-    private static readonly string[] TopKeys = ["version", "evidence", "tests"];
+    private static readonly string[] TopKeys = ["version", "evidence", "tests", "traces"];
+    private static readonly string[] TracesKeys = ["files", "baseline", "rules", "redaction", "min-samples"];
+    private static readonly string[] RuleKeys = ["id", "select", "count", "attributes", "events-in-order", "forbid-events", "status", "duration", "baseline", "min-samples"];
+    private static readonly string[] Stats = ["p50", "p90", "p95", "p99", "min", "max", "avg"];
+    private static readonly Regex RuleId = new("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
     private static readonly string[] EvidenceKeys = ["sources", "checklist", "fields"];
     private static readonly string[] FieldKeys = ["required", "aliases", "pattern", "kind", "link", "must-agree", "description"];
     private static readonly string[] TestsKeys = ["results"];
@@ -52,6 +57,7 @@ public static class PolicyLoader
         var defaults = PolicyDefaults.Create();
         var evidence = defaults.Evidence;
         var tests = defaults.Tests;
+        var traces = TracesPolicy.None;
         if (ctx.Mapping(root, "the policy") is { } top)
         {
             ctx.CheckKeys(top, TopKeys, "");
@@ -72,13 +78,16 @@ public static class PolicyLoader
                     case "tests":
                         tests = LoadTests(ctx, value);
                         break;
+                    case "traces":
+                        traces = LoadTraces(ctx, value, path);
+                        break;
                 }
             }
         }
 
         return ctx.Errors.Count > 0
             ? new PolicyLoadResult(null, ctx.Errors)
-            : new PolicyLoadResult(new GatePolicy(path, evidence, tests), []);
+            : new PolicyLoadResult(new GatePolicy(path, evidence, tests) { Traces = traces }, []);
     }
 
     private static EvidencePolicy LoadEvidence(Context ctx, YamlNode node, EvidencePolicy defaults)
@@ -266,6 +275,264 @@ public static class PolicyLoader
         return new TestsPolicy(results);
     }
 
+    private static TracesPolicy LoadTraces(Context ctx, YamlNode node, string path)
+    {
+        var map = ctx.Mapping(node, "traces");
+        if (map is null)
+        {
+            return TracesPolicy.None;
+        }
+
+        ctx.CheckKeys(map, TracesKeys, "traces");
+        var files = new List<string>();
+        var baseline = new List<string>();
+        var rules = new List<TraceRule>();
+        var forbid = new List<string>();
+        int minSamples = 20;
+        foreach (var (k, v) in map.Children)
+        {
+            switch (((YamlScalarNode)k).Value)
+            {
+                case "files" or "baseline":
+                    string key = ((YamlScalarNode)k).Value!;
+                    foreach (var (glob, globNode) in ctx.StringList(v, "traces." + key))
+                    {
+                        if (GlobRules.Check(glob) is { } problem)
+                        {
+                            ctx.Error(globNode, $"traces.{key} '{glob}': {problem}");
+                        }
+                        else
+                        {
+                            (key == "files" ? files : baseline).Add(glob);
+                        }
+                    }
+
+                    break;
+                case "min-samples":
+                    minSamples = ctx.PositiveInt(v, "traces.min-samples") ?? minSamples;
+                    break;
+                case "redaction":
+                    if (ctx.Mapping(v, "traces.redaction") is { } red)
+                    {
+                        ctx.CheckKeys(red, ["forbid"], "traces.redaction");
+                        foreach (var (rk, rv) in red.Children)
+                        {
+                            foreach (var (kind, kindNode) in ctx.StringList(rv, "traces.redaction.forbid"))
+                            {
+                                if (Traces.Redaction.Known.Contains(kind))
+                                {
+                                    forbid.Add(kind);
+                                }
+                                else
+                                {
+                                    ctx.Error(kindNode, $"unknown detector '{kind}' in traces.redaction.forbid: expected {string.Join(", ", Traces.Redaction.Known)}");
+                                }
+                            }
+                        }
+                    }
+
+                    break;
+                case "rules":
+                    if (v is not YamlSequenceNode seq)
+                    {
+                        ctx.Error(v, "traces.rules must be a list of rules (- select: ...)");
+                        break;
+                    }
+
+                    for (int i = 0; i < seq.Children.Count; i++)
+                    {
+                        if (LoadRule(ctx, seq.Children[i], i) is { } rule)
+                        {
+                            if (rules.Any(r => r.Id == rule.Id))
+                            {
+                                ctx.Error(seq.Children[i], $"traces.rules[{i}]: the id '{rule.Id}' is used by another rule");
+                            }
+
+                            rules.Add(rule);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        int ancestorSteps = rules.Sum(r => r.Selector.Steps.Count - 1);
+        if (ancestorSteps > 64)
+        {
+            ctx.Error(map, $"traces.rules use {ancestorSteps} ancestor steps in selectors: at most 64");
+        }
+
+        return new TracesPolicy(files, baseline, rules) { RedactionForbid = forbid.Distinct().ToList(), MinSamples = minSamples, PolicyPath = path };
+    }
+
+    private static TraceRule? LoadRule(Context ctx, YamlNode node, int index)
+    {
+        string where = $"traces.rules[{index}]";
+        var map = ctx.Mapping(node, where);
+        if (map is null)
+        {
+            return null;
+        }
+
+        ctx.CheckKeys(map, RuleKeys, where);
+        string id = $"rules[{index}]";
+        Traces.Selector? selector = null;
+        var rule = new TraceRule(id, Line(node), new Traces.Selector("", []));
+        bool hasSelect = false;
+        foreach (var (k, v) in map.Children)
+        {
+            string key = ((YamlScalarNode)k).Value ?? "";
+            string at = where + "." + key;
+            switch (key)
+            {
+                case "id":
+                    if (ctx.Scalar(v, at) is { } given)
+                    {
+                        if (RuleId.IsMatch(given))
+                        {
+                            id = given;
+                        }
+                        else
+                        {
+                            ctx.Error(v, $"{at} '{given}': expected lowercase letters, digits, '.', '_' and '-'");
+                        }
+                    }
+
+                    break;
+                case "select":
+                    hasSelect = true;
+                    if (ctx.Scalar(v, at) is { } text)
+                    {
+                        selector = Traces.SelectorParser.Parse(text, out var error);
+                        if (selector is null)
+                        {
+                            ctx.Error(v, $"{at}: {error}");
+                        }
+                    }
+
+                    break;
+                case "count":
+                    if (ctx.Scalar(v, at) is { } count)
+                    {
+                        if (Traces.Quantities.Count(count, out var error) is { } c)
+                        {
+                            rule = rule with { Count = c };
+                        }
+                        else
+                        {
+                            ctx.Error(v, $"{at}: {error}");
+                        }
+                    }
+
+                    break;
+                case "attributes":
+                    if (ctx.Mapping(v, at) is { } attrs)
+                    {
+                        var list = new List<AttributeCheck>();
+                        foreach (var (ak, av) in attrs.Children)
+                        {
+                            string name = ((YamlScalarNode)ak).Value ?? "";
+                            if (ctx.Scalar(av, at + "." + name) is { } cond)
+                            {
+                                if (Traces.Quantities.Attribute(name, cond, out var error) is { } check)
+                                {
+                                    list.Add(check);
+                                }
+                                else
+                                {
+                                    ctx.Error(av, $"{at}.{name}: {error}");
+                                }
+                            }
+                        }
+
+                        rule = rule with { Attributes = list };
+                    }
+
+                    break;
+                case "events-in-order":
+                    rule = rule with { EventsInOrder = ctx.StringList(v, at).Select(e => e.Value).ToList() };
+                    break;
+                case "forbid-events":
+                    rule = rule with { ForbidEvents = ctx.StringList(v, at).Select(e => e.Value).ToList() };
+                    break;
+                case "status":
+                    switch (ctx.Scalar(v, at))
+                    {
+                        case "ok": rule = rule with { Status = Traces.StatusCode.Ok }; break;
+                        case "error": rule = rule with { Status = Traces.StatusCode.Error }; break;
+                        case { } other: ctx.Error(v, $"{at} is '{other}': expected ok (no span with status ERROR) or error (every span ERROR)"); break;
+                    }
+
+                    break;
+                case "duration":
+                    if (ctx.Mapping(v, at) is { } durations)
+                    {
+                        ctx.CheckKeys(durations, Stats, at);
+                        var budgets = new List<DurationBudget>();
+                        foreach (var (dk, dv) in durations.Children)
+                        {
+                            string stat = ((YamlScalarNode)dk).Value ?? "";
+                            if (Stats.Contains(stat) && ctx.Scalar(dv, at + "." + stat) is { } limit)
+                            {
+                                if (Traces.Quantities.DurationLimit(limit, out var error) is { } c)
+                                {
+                                    budgets.Add(new DurationBudget(stat, c));
+                                }
+                                else
+                                {
+                                    ctx.Error(dv, $"{at}.{stat}: {error}");
+                                }
+                            }
+                        }
+
+                        rule = rule with { Duration = budgets };
+                    }
+
+                    break;
+                case "baseline":
+                    if (ctx.Mapping(v, at) is { } changes)
+                    {
+                        ctx.CheckKeys(changes, Stats, at);
+                        var budgets = new List<BaselineBudget>();
+                        foreach (var (bk, bv) in changes.Children)
+                        {
+                            string stat = ((YamlScalarNode)bk).Value ?? "";
+                            if (Stats.Contains(stat) && ctx.Scalar(bv, at + "." + stat) is { } limit)
+                            {
+                                if (Traces.Quantities.ChangeLimit(stat, limit, out var error) is { } b)
+                                {
+                                    budgets.Add(b);
+                                }
+                                else
+                                {
+                                    ctx.Error(bv, $"{at}.{stat}: {error}");
+                                }
+                            }
+                        }
+
+                        rule = rule with { Baseline = budgets };
+                    }
+
+                    break;
+                case "min-samples":
+                    if (ctx.PositiveInt(v, at) is { } n)
+                    {
+                        rule = rule with { MinSamples = n };
+                    }
+
+                    break;
+            }
+        }
+
+        if (!hasSelect)
+        {
+            ctx.Error(node, $"{where} has no 'select': expected a selector such as span[name=\"apply\"]");
+            return null;
+        }
+
+        return selector is null ? null : rule with { Id = id, Selector = selector };
+    }
+
     private static int LastReadableLine(string text)
     {
         long line = 1;
@@ -343,6 +610,22 @@ public static class PolicyLoader
                     Error(node, $"{where} is '{other}': expected true or false");
                     return null;
             }
+        }
+
+        public int? PositiveInt(YamlNode node, string where)
+        {
+            if (Scalar(node, where) is not { } text)
+            {
+                return null;
+            }
+
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n > 0)
+            {
+                return n;
+            }
+
+            Error(node, $"{where} is '{text}': expected a whole number above 0");
+            return null;
         }
 
         public List<(string Value, YamlNode Node)> StringList(YamlNode node, string where)

@@ -27,6 +27,22 @@ public static class ConsoleReport
               .Append(Untrusted.Line(check.Message, 500)).Append('\n');
             if (check.Outcome is Outcome.Fail or Outcome.Warn)
             {
+                foreach (var row in check.Stats.Where(r => r.IsDuration))
+                {
+                    sb.Append("        ").Append(row.Ok ? "  " : "! ").Append(StatText(row)).Append('\n');
+                }
+
+                foreach (var o in check.Offenders.Take(5))
+                {
+                    sb.Append("        - trace ").Append(o.TraceId).Append(" span ").Append(o.SpanId).Append(' ')
+                      .Append(Untrusted.Line(o.SpanName, 80)).Append(": ").Append(Untrusted.Line(o.Problem, 300)).Append('\n');
+                }
+
+                if (check.Offenders.Count > 5)
+                {
+                    sb.Append($"        - and {check.Offenders.Count - 5} more offenders in the JSON report\n");
+                }
+
                 foreach (var detail in check.Details.Take(20))
                 {
                     sb.Append("        - ").Append(Untrusted.Line(detail, 500)).Append('\n');
@@ -40,6 +56,14 @@ public static class ConsoleReport
         }
 
         return sb.ToString();
+    }
+
+    public static string StatText(StatRow row)
+    {
+        string now = row.IsDuration ? Core.Traces.Quantities.FormatNanos(row.After) : row.After.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string before = row.Before is { } b ? $" (baseline {(row.IsDuration ? Core.Traces.Quantities.FormatNanos(b) : b.ToString(System.Globalization.CultureInfo.InvariantCulture))})" : "";
+        string budget = row.Budget is { } t ? $", budget {t}" : "";
+        return $"{row.Stat} {now}{before}{budget}";
     }
 
     private static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;

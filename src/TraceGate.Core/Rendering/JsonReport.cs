@@ -87,6 +87,53 @@ public static class JsonReport
                 w.WriteEndObject();
             }
 
+            if (c.Spans is { } spans)
+            {
+                w.WriteNumber("spans", spans);
+            }
+
+            if (c.Stats.Count > 0)
+            {
+                w.WriteStartArray("stats");
+                foreach (var row in c.Stats)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("stat", row.Stat);
+                    w.WriteString("unit", row.IsDuration ? "ns" : "spans");
+                    w.WriteNumber("value", Math.Round(row.After));
+                    if (row.Before is { } before)
+                    {
+                        w.WriteNumber("baseline", Math.Round(before));
+                    }
+
+                    if (row.Budget is { } budget)
+                    {
+                        w.WriteString("budget", budget);
+                    }
+
+                    w.WriteBoolean("ok", row.Ok);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (c.Offenders.Count > 0)
+            {
+                w.WriteStartArray("offenders");
+                foreach (var o in c.Offenders)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("traceId", o.TraceId);
+                    w.WriteString("spanId", o.SpanId);
+                    w.WriteString("span", o.SpanName);
+                    w.WriteString("problem", o.Problem);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
             if (c.Details.Count > 0)
             {
                 w.WriteStartArray("details");

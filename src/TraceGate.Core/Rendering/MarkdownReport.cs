@@ -71,13 +71,32 @@ public static class MarkdownReport
             md.Append('\n');
         }
 
+        var traceRules = report.Checks.Where(c => c.Stats.Count > 0).ToList();
+        if (traceRules.Count > 0 && level != Detail.VerdictOnly)
+        {
+            md.Append("### Timing: this run against the baseline\n\n| Rule | Stat | Baseline | This run | Change | Budget | |\n|---|---|---|---|---|---|---|\n");
+            foreach (var check in traceRules)
+            {
+                foreach (var row in check.Stats)
+                {
+                    string Fmt(double v) => row.IsDuration ? Core.Traces.Quantities.FormatNanos(v) : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    string change = row.Before is { } b && b != 0 && row.IsDuration
+                        ? ((row.After - b) / b * 100).ToString("+0.#;-0.#;0", System.Globalization.CultureInfo.InvariantCulture) + "%"
+                        : "";
+                    md.Append($"| `{check.Id}` | {row.Stat} | {(row.Before is { } before ? Fmt(before) : "")} | {Fmt(row.After)} | {change} | {Untrusted.Markdown(row.Budget ?? "", 100)} | {(row.Ok ? "✅" : "❌")} |\n");
+                }
+            }
+
+            md.Append('\n');
+        }
+
         var failing = report.Checks.Where(c => c.Outcome == Outcome.Fail).ToList();
         if (failing.Count > 0)
         {
             md.Append("### Failing checks\n\n");
             foreach (var check in failing)
             {
-                AppendCheck(md, check, "❌", level);
+                AppendCheck(md, check, "❌", level, TraceLink(report));
             }
 
             md.Append('\n');
@@ -89,7 +108,7 @@ public static class MarkdownReport
             md.Append("### Warnings\n\n");
             foreach (var check in warnings)
             {
-                AppendCheck(md, check, "⚠️", level);
+                AppendCheck(md, check, "⚠️", level, TraceLink(report));
             }
 
             md.Append('\n');
@@ -118,7 +137,7 @@ public static class MarkdownReport
         return md.ToString();
     }
 
-    private static void AppendCheck(StringBuilder md, Check check, string icon, Detail level)
+    private static void AppendCheck(StringBuilder md, Check check, string icon, Detail level, string? traceLink)
     {
         md.Append($"- {icon} **`{check.Id}`**: {Untrusted.Markdown(check.Message, 1000)}\n");
         if (check.Hint is { } hint)
@@ -132,6 +151,18 @@ public static class MarkdownReport
         }
 
         int max = level == Detail.ShortDetails ? 5 : 50;
+        foreach (var o in check.Offenders.Take(level == Detail.ShortDetails ? 3 : 10))
+        {
+            string trace = Untrusted.Code(o.TraceId);
+            string link = traceLink is null ? trace : $"[{trace}]({traceLink.Replace("{value}", Uri.EscapeDataString(o.TraceId), StringComparison.Ordinal)})";
+            md.Append($"  - trace {link} span {Untrusted.Code(o.SpanId)} {Untrusted.Code(o.SpanName, 80)}: {Untrusted.Markdown(o.Problem, 300)}\n");
+        }
+
+        if (check.Offenders.Count > 10)
+        {
+            md.Append($"  - _and {check.Offenders.Count - 10} more offenders in the JSON report_\n");
+        }
+
         foreach (var detail in check.Details.Take(max))
         {
             md.Append($"  - {Untrusted.Markdown(detail, 500)}\n");
@@ -142,6 +173,10 @@ public static class MarkdownReport
             md.Append($"  - _and {check.Details.Count - max} more_\n");
         }
     }
+
+    /// <summary>The trace field's link template, so offending trace ids link to the team's trace viewer.</summary>
+    private static string? TraceLink(Report report) =>
+        report.Links.TryGetValue("trace", out var t) ? t : report.TraceLink;
 
     private static string ValueCell(Report report, EvidenceValue v)
     {

@@ -1,0 +1,183 @@
+using System.Globalization;
+using TraceGate.Core.Model;
+using TraceGate.Core.Policy;
+using TraceGate.Core.Traces;
+
+namespace TraceGate.Core.Gates;
+
+/// <summary>
+/// Turns what the rule engine saw into checks: <c>traces.&lt;rule id&gt;</c> per rule (count, per-span
+/// conditions, duration budgets, baseline comparison), <c>traces.integrity</c>, <c>traces.redaction</c> and
+/// <c>traces.baseline.names</c>.
+/// </summary>
+public static class TraceGates
+{
+    public static IReadOnlyList<Check> Evaluate(TracesPolicy policy, RuleEngine run, RuleEngine? baseline)
+    {
+        var checks = new List<Check>();
+        for (int i = 0; i < run.Runs.Count; i++)
+        {
+            checks.Add(RuleCheck(policy, run.Runs[i], baseline?.Runs[i]));
+        }
+
+        if (run.IntegrityProblems > 0)
+        {
+            checks.Add(new Check("traces.integrity", Outcome.Fail, $"{run.IntegrityProblems} span(s) are malformed")
+            {
+                Offenders = run.Integrity,
+                Hint = "Fix the instrumentation or exporter that wrote these spans; TraceGate judged the rest.",
+            });
+        }
+
+        if (policy.RedactionForbid.Count > 0)
+        {
+            checks.Add(run.RedactionProblems == 0
+                ? new Check("traces.redaction", Outcome.Pass, $"no attribute value looks like {string.Join(", ", policy.RedactionForbid)} in {run.Spans} spans") { Spans = run.Spans }
+                : new Check("traces.redaction", Outcome.Fail, $"{run.RedactionProblems} attribute value(s) look like {string.Join(", ", policy.RedactionForbid)}")
+                {
+                    Spans = run.Spans,
+                    Offenders = run.Redactions,
+                    Hint = "Redact or hash these values where the span is recorded; traces are read by people and tools outside the service.",
+                });
+        }
+
+        if (baseline is not null)
+        {
+            var onlyNow = run.SpanNames.Keys.Except(baseline.SpanNames.Keys, StringComparer.Ordinal).ToList();
+            var onlyBefore = baseline.SpanNames.Keys.Except(run.SpanNames.Keys, StringComparer.Ordinal).ToList();
+            var details = onlyNow.Select(n => $"new in this run: {n} ({run.SpanNames[n]} spans)")
+                .Concat(onlyBefore.Select(n => $"only in the baseline: {n} ({baseline.SpanNames[n]} spans)")).ToList();
+            checks.Add(details.Count == 0
+                ? new Check("traces.baseline.names", Outcome.Pass, $"the same {run.SpanNames.Count} span names as the baseline")
+                : new Check("traces.baseline.names", Outcome.Warn, $"{onlyNow.Count} span name(s) new in this run, {onlyBefore.Count} only in the baseline") { Details = details });
+        }
+
+        return checks;
+    }
+
+    private static Check RuleCheck(TracesPolicy policy, RuleRun run, RuleRun? before)
+    {
+        var rule = run.Rule;
+        string id = "traces." + rule.Id;
+        var location = policy.PolicyPath is { } path ? new SourceLocation(path, rule.Line) : null;
+        var failures = new List<string>();
+        var warnings = new List<string>();
+        var offenders = new List<Offender>(run.Offenders);
+
+        if (!rule.Count.Holds(run.Selected))
+        {
+            failures.Add(run.Selected == 0
+                ? $"selected no span ({rule.Selector}); count must be {rule.Count.Text}"
+                : $"selected {run.Selected} spans; count must be {rule.Count.Text}");
+        }
+
+        if (run.FailedSpans > 0)
+        {
+            failures.Add($"{run.FailedSpans} of {run.Selected} spans break the rule: "
+                + string.Join(", ", run.ProblemCounts.Select(p => $"{p.Key} ({p.Value})")));
+        }
+
+        var stats = run.Statistics();
+        var beforeStats = before?.Statistics();
+        var rows = new List<StatRow>();
+        int minSamples = rule.MinSamples ?? policy.MinSamples;
+        bool timing = rule.Duration.Count > 0 || rule.Baseline.Count > 0;
+        bool fewSamples = timing && run.Durations.Count < minSamples;
+        bool timingFailed = false;
+        foreach (var budget in rule.Duration)
+        {
+            if (!stats.TryGetValue(budget.Stat, out double measured))
+            {
+                continue;
+            }
+
+            bool ok = budget.Limit.Holds(measured);
+            rows.Add(new StatRow(budget.Stat, measured, beforeStats?.GetValueOrDefault(budget.Stat), budget.Limit.Text, ok));
+            if (!ok && !fewSamples)
+            {
+                timingFailed = true;
+                failures.Add($"{budget.Stat} is {Quantities.FormatNanos(measured)}, budget {budget.Limit.Text}");
+            }
+        }
+
+        if (rule.Baseline.Count > 0)
+        {
+            if (beforeStats is null)
+            {
+                warnings.Add("no baseline was given (traces.baseline or --baseline), so the change against it was not measured");
+            }
+            else if (before!.Durations.Count == 0)
+            {
+                warnings.Add("the baseline run has no span for this selector, so the change was not measured");
+            }
+            else
+            {
+                foreach (var budget in rule.Baseline)
+                {
+                    if (!stats.TryGetValue(budget.Stat, out double now) || !beforeStats.TryGetValue(budget.Stat, out double then))
+                    {
+                        continue;
+                    }
+
+                    double change = now - then;
+                    double measured = budget.Percent is not null ? (then == 0 ? 0 : change / then * 100) : change;
+                    double limit = budget.Percent ?? budget.Nanos ?? 0;
+                    bool ok = new NumberComparison(budget.Op, limit, budget.Text).Holds(measured);
+                    string changeText = budget.Percent is not null
+                        ? measured.ToString("+0.#;-0.#;0", CultureInfo.InvariantCulture) + "%"
+                        : (change >= 0 ? "+" : "-") + Quantities.FormatNanos(Math.Abs(change));
+                    var existing = rows.FindIndex(r => r.Stat == budget.Stat);
+                    var row = new StatRow(budget.Stat, now, then, (existing >= 0 ? rows[existing].Budget + "; " : "") + "change " + budget.Text, ok && (existing < 0 || rows[existing].Ok));
+                    if (existing >= 0)
+                    {
+                        rows[existing] = row;
+                    }
+                    else
+                    {
+                        rows.Add(row);
+                    }
+
+                    if (!ok && !fewSamples)
+                    {
+                        timingFailed = true;
+                        failures.Add($"{budget.Stat} changed {changeText} against the baseline ({Quantities.FormatNanos(then)} → {Quantities.FormatNanos(now)}), budget {budget.Text}");
+                    }
+                }
+            }
+        }
+
+        if (fewSamples && run.Durations.Count > 0)
+        {
+            warnings.Add($"only {run.Durations.Count} span(s): at least {minSamples} (min-samples) are needed to judge duration budgets; measured values are shown but not enforced");
+        }
+
+        if (timing)
+        {
+            rows.Insert(0, new StatRow("count", run.Durations.Count, before?.Durations.Count, null, true) { IsDuration = false });
+        }
+
+        if (timingFailed)
+        {
+            offenders.AddRange(run.Slowest.Select(s => s.Span));
+        }
+
+        var outcome = failures.Count > 0 ? Outcome.Fail : warnings.Count > 0 ? Outcome.Warn : Outcome.Pass;
+        string summary = outcome switch
+        {
+            Outcome.Fail => string.Join("; ", failures),
+            Outcome.Warn => $"{run.Selected} span(s) selected; " + string.Join("; ", warnings),
+            _ => $"{run.Selected} span(s) selected" + (rows.Count > 1
+                ? "; " + string.Join(", ", rows.Where(r => r.IsDuration).Select(r => $"{r.Stat} {Quantities.FormatNanos(r.After)}"))
+                : ""),
+        };
+        return new Check(id, outcome, summary)
+        {
+            Spans = run.Selected,
+            Location = location,
+            Offenders = offenders.DistinctBy(o => (o.TraceId, o.SpanId, o.Problem)).ToList(),
+            Stats = rows,
+            Details = outcome == Outcome.Fail ? warnings : [],
+            Hint = outcome == Outcome.Fail ? $"The rule is at {(location is null ? "the policy" : $"{location.Path}:{location.Line}")}: selector {rule.Selector}." : null,
+        };
+    }
+}

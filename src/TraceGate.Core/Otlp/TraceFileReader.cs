@@ -1,0 +1,231 @@
+using System.IO.Compression;
+using TraceGate.Core.Traces;
+
+namespace TraceGate.Core.Otlp;
+
+/// <summary>
+/// Reads one trace file whatever it holds: the format is detected from the content, not the name. gzip (1f 8b) and
+/// zstd (28 b5 2f fd) by their magic bytes, then framed protobuf (a 4-byte big-endian length, so a first byte of 0),
+/// plain protobuf (field 1, wire type 2: 0x0a), or JSON ('{' after optional whitespace).
+/// </summary>
+public static class TraceFileReader
+{
+    public static TraceFileInfo Read(string path, Stream input, ReadOptions options, ISpanSink sink)
+    {
+        var peek = new PeekStream(input);
+        var head = peek.Peek(4);
+        var compression = Compression.None;
+        Stream content = peek;
+        if (head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+        {
+            compression = Compression.Gzip;
+            content = Guard(new GZipStream(peek, CompressionMode.Decompress), peek, path, options);
+        }
+        else if (head.Length >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd)
+        {
+            compression = Compression.Zstd;
+            content = Guard(new ZstdSharp.DecompressionStream(peek), peek, path, options);
+        }
+
+        try
+        {
+            return ReadContent(path, content, compression, options, sink);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new TraceInputException($"{path}: the {compression.ToString().ToLowerInvariant()} data is corrupt: {e.Message}");
+        }
+        catch (ZstdSharp.ZstdException e)
+        {
+            throw new TraceInputException($"{path}: the zstd data is corrupt: {e.Message}");
+        }
+    }
+
+    private static TraceFileInfo ReadContent(string path, Stream content, Compression compression, ReadOptions options, ISpanSink sink)
+    {
+        var peek = content as PeekStream ?? new PeekStream(content);
+        var head = peek.Peek(64);
+        int first = FirstNonWhitespace(head);
+        if (head.Length == 0 || (first < 0 && head.Length < 64))
+        {
+            return new TraceFileInfo(path, TraceFormat.Empty, compression, 0);
+        }
+
+        byte b = first >= 0 ? head[first] : head[0];
+        if (b == (byte)'{')
+        {
+            var json = new OtlpJsonReader(options, sink);
+            json.Read(peek, path);
+            return new TraceFileInfo(path, TraceFormat.OtlpJson, compression, json.Spans);
+        }
+
+        var proto = new OtlpProtobufReader(options, sink);
+        if (head[0] == 0x0a)
+        {
+            proto.ReadPlain(peek, path);
+            return new TraceFileInfo(path, TraceFormat.OtlpProtobuf, compression, proto.Spans);
+        }
+
+        if (head[0] == 0x00 && head.Length >= 5 && head[4] == 0x0a)
+        {
+            proto.ReadFramed(peek, path);
+            return new TraceFileInfo(path, TraceFormat.OtlpProtobufFramed, compression, proto.Spans) { Warning = proto.TornTail };
+        }
+
+        if (b == (byte)'[')
+        {
+            throw new TraceInputException($"{path}: byte offset {Math.Max(first, 0)}: a JSON array is not OTLP (Zipkin v2 JSON is not supported): expected an OTLP JSON object with resourceSpans");
+        }
+
+        throw new TraceInputException($"{path}: byte offset 0: not an OTLP trace file: expected OTLP protobuf (first byte 0x0a), length-prefixed OTLP protobuf, OTLP JSON ('{{'), or gzip/zstd of one; found 0x{head[0]:x2}");
+    }
+
+    private static int FirstNonWhitespace(ReadOnlySpan<byte> head)
+    {
+        int i = 0;
+        // A UTF-8 byte order mark before JSON.
+        if (head.Length >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
+        {
+            i = 3;
+        }
+
+        for (; i < head.Length; i++)
+        {
+            if (head[i] is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static Stream Guard(Stream decompressed, PeekStream compressed, string path, ReadOptions options) =>
+        new BombGuardStream(decompressed, compressed, path, options);
+
+    /// <summary>Stops decompression past a ratio of the compressed bytes read (with a fixed allowance), so a
+    /// zstd or gzip bomb ends in a clear error instead of hours of work.</summary>
+    private sealed class BombGuardStream(Stream inner, PeekStream compressed, string path, ReadOptions options) : Stream
+    {
+        private long _produced;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            _produced += n;
+            long allowed = Math.Max(options.MinDecompressedAllowance, compressed.Consumed * options.MaxDecompressionRatio);
+            if (_produced > allowed)
+            {
+                throw new TraceInputException($"{path}: decompressed {_produced} bytes from {compressed.Consumed} compressed bytes, over the ratio of {options.MaxDecompressionRatio}:1 (a compression bomb?)");
+            }
+
+            return n;
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _produced; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>A stream that can look at its first bytes before handing them on, and counts what it gave out.</summary>
+internal sealed class PeekStream(Stream inner) : Stream
+{
+    private byte[] _head = [];
+    private int _headPos;
+
+    public long Consumed { get; private set; }
+
+    public ReadOnlySpan<byte> Peek(int count)
+    {
+        if (_head.Length - _headPos < count)
+        {
+            var more = new byte[count];
+            int have = _head.Length - _headPos;
+            _head.AsSpan(_headPos).CopyTo(more);
+            while (have < count)
+            {
+                int n = inner.Read(more, have, count - have);
+                if (n <= 0)
+                {
+                    break;
+                }
+
+                have += n;
+            }
+
+            _head = more.AsSpan(0, have).ToArray();
+            _headPos = 0;
+        }
+
+        return _head.AsSpan(_headPos, Math.Min(count, _head.Length - _headPos));
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n;
+        if (_headPos < _head.Length)
+        {
+            n = Math.Min(buffer.Length, _head.Length - _headPos);
+            _head.AsSpan(_headPos, n).CopyTo(buffer);
+            _headPos += n;
+        }
+        else
+        {
+            n = inner.Read(buffer);
+        }
+
+        Consumed += n;
+        return n;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => Consumed; set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

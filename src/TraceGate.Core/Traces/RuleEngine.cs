@@ -1,0 +1,345 @@
+using System.Globalization;
+using TraceGate.Core.Model;
+using TraceGate.Core.Policy;
+
+namespace TraceGate.Core.Traces;
+
+/// <summary>
+/// Evaluates the trace rules while the readers stream spans. A rule whose selector is one step is judged span by
+/// span and keeps only durations. A selector with ancestors (<c>span[a] span[b]</c>, <c>span[a] &gt; span[b]</c>)
+/// needs the trace's tree: then every span leaves a 32-byte node (ids and which steps it matched), and the
+/// ancestry is resolved after the last span.
+/// </summary>
+public sealed class RuleEngine : ISpanSink
+{
+    private const int MaxIntegrityOffenders = 20;
+    private readonly TracesPolicy _policy;
+    private readonly RuleRun[] _runs;
+    private readonly int[][] _stepBits;
+    private readonly bool _structural;
+    private readonly Dictionary<TraceId, int> _traceIndex = [];
+    private readonly List<Node> _nodes = [];
+    private readonly List<Candidate> _candidates = [];
+    private readonly HashSet<ResourceData> _scannedResources = new(ReferenceEqualityComparer.Instance);
+
+    public RuleEngine(TracesPolicy policy)
+    {
+        _policy = policy;
+        _runs = policy.Rules.Select(r => new RuleRun(r)).ToArray();
+        _stepBits = new int[policy.Rules.Count][];
+        int bit = 0;
+        for (int i = 0; i < policy.Rules.Count; i++)
+        {
+            var steps = policy.Rules[i].Selector.Steps;
+            _stepBits[i] = new int[steps.Count];
+            if (steps.Count > 1)
+            {
+                _structural = true;
+                for (int s = 0; s < steps.Count - 1; s++)
+                {
+                    _stepBits[i][s] = bit++;
+                }
+            }
+        }
+
+        if (bit > 64)
+        {
+            throw new ArgumentException("more than 64 ancestor steps across all selectors");
+        }
+    }
+
+    public long Spans { get; private set; }
+
+    public IReadOnlyList<RuleRun> Runs => _runs;
+
+    public SortedDictionary<string, long> SpanNames { get; } = new(StringComparer.Ordinal);
+
+    public List<Offender> Integrity { get; } = [];
+
+    public long IntegrityProblems { get; private set; }
+
+    public List<Offender> Redactions { get; } = [];
+
+    public long RedactionProblems { get; private set; }
+
+    /// <summary>Which attribute keys the rules read: the readers materialise only these.</summary>
+    public static IReadOnlySet<string> KeysNeeded(TracesPolicy policy) =>
+        policy.Rules.SelectMany(r => r.Selector.Keys.Concat(r.Attributes.Select(a => a.Key))).ToHashSet(StringComparer.Ordinal);
+
+    public void OnSpan(SpanData span)
+    {
+        Spans++;
+        SpanNames[span.Name] = SpanNames.GetValueOrDefault(span.Name) + 1;
+        CheckIntegrity(span);
+        if (_policy.RedactionForbid.Count > 0)
+        {
+            ScanRedaction(span);
+        }
+
+        ulong mask = 0;
+        for (int i = 0; i < _runs.Length; i++)
+        {
+            var steps = _runs[i].Rule.Selector.Steps;
+            if (steps.Count == 1)
+            {
+                if (steps[0].Matches(span))
+                {
+                    _runs[i].Add(span.TraceId, span.SpanId, span.Name, span.DurationNanos, Problems(_runs[i].Rule, span));
+                }
+
+                continue;
+            }
+
+            for (int s = 0; s < steps.Count - 1; s++)
+            {
+                if (steps[s].Matches(span))
+                {
+                    mask |= 1UL << _stepBits[i][s];
+                }
+            }
+
+            if (steps[^1].Matches(span))
+            {
+                _candidates.Add(new Candidate(i, _nodes.Count, span.DurationNanos, Problems(_runs[i].Rule, span), span.Name));
+            }
+        }
+
+        if (_structural)
+        {
+            if (!_traceIndex.TryGetValue(span.TraceId, out int t))
+            {
+                t = _traceIndex.Count;
+                _traceIndex[span.TraceId] = t;
+            }
+
+            _nodes.Add(new Node(t, span.SpanId, span.ParentSpanId, mask));
+        }
+    }
+
+    /// <summary>Resolves selectors with ancestors once every span has been seen.</summary>
+    public void Finish()
+    {
+        if (!_structural)
+        {
+            return;
+        }
+
+        var index = new Dictionary<(int, ulong), int>(_nodes.Count);
+        for (int n = 0; n < _nodes.Count; n++)
+        {
+            index.TryAdd((_nodes[n].Trace, _nodes[n].Span), n);
+        }
+
+        var traceIds = new TraceId[_traceIndex.Count];
+        foreach (var (id, t) in _traceIndex)
+        {
+            traceIds[t] = id;
+        }
+
+        foreach (var c in _candidates)
+        {
+            var node = _nodes[c.Node];
+            if (AncestorsMatch(c.Rule, _runs[c.Rule].Rule.Selector.Steps.Count - 1, node, index))
+            {
+                _runs[c.Rule].Add(traceIds[node.Trace], node.Span, c.Name, c.Duration, c.Problem);
+            }
+        }
+
+        _nodes.Clear();
+        _candidates.Clear();
+    }
+
+    private bool AncestorsMatch(int rule, int step, Node node, Dictionary<(int, ulong), int> index)
+    {
+        if (step == 0)
+        {
+            return true;
+        }
+
+        var steps = _runs[rule].Rule.Selector.Steps;
+        ulong bit = 1UL << _stepBits[rule][step - 1];
+        var current = node;
+        // Bounded walk: a corrupt file could make parents loop.
+        for (int hops = 0; hops < 4096; hops++)
+        {
+            if (current.Parent == 0 || !index.TryGetValue((current.Trace, current.Parent), out int p))
+            {
+                return false;
+            }
+
+            current = _nodes[p];
+            if ((current.Mask & bit) != 0 && AncestorsMatch(rule, step - 1, current, index))
+            {
+                return true;
+            }
+
+            if (steps[step].Combinator == Combinator.Child)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What is wrong with one selected span under a rule, or null.</summary>
+    internal static List<SpanProblem>? Problems(TraceRule rule, SpanData span)
+    {
+        List<SpanProblem>? problems = null;
+        foreach (var a in rule.Attributes)
+        {
+            if (AttributeProblem(a, span) is { } p)
+            {
+                (problems ??= []).Add(p);
+            }
+        }
+
+        if (rule.EventsInOrder.Count > 0 && EventOrderProblem(rule.EventsInOrder, span) is { } order)
+        {
+            (problems ??= []).Add(order);
+        }
+
+        foreach (var forbidden in rule.ForbidEvents)
+        {
+            foreach (var e in span.Events)
+            {
+                if (e.Name == forbidden)
+                {
+                    (problems ??= []).Add(new SpanProblem("forbidden event " + forbidden, $"has the forbidden event {forbidden}"));
+                    break;
+                }
+            }
+        }
+
+        if (rule.Status == StatusCode.Ok && span.Status == StatusCode.Error)
+        {
+            (problems ??= []).Add(new SpanProblem("status ERROR", "has status ERROR"));
+        }
+        else if (rule.Status == StatusCode.Error && span.Status != StatusCode.Error)
+        {
+            (problems ??= []).Add(new SpanProblem("status not ERROR", $"has status {span.Status.ToString().ToUpperInvariant()}, expected ERROR"));
+        }
+
+        return problems;
+    }
+
+    private static SpanProblem? AttributeProblem(AttributeCheck check, SpanData span)
+    {
+        var value = span.Lookup(check.Key);
+        switch (check.Kind)
+        {
+            case AttributeCheckKind.Exists:
+                return value is null ? new SpanProblem($"missing attribute {check.Key}", $"missing attribute {check.Key}") : null;
+            case AttributeCheckKind.Absent:
+                return value is null ? null : new SpanProblem($"attribute {check.Key} present", $"has attribute {check.Key}, which must be absent");
+        }
+
+        if (value is not { } v)
+        {
+            return new SpanProblem($"missing attribute {check.Key}", $"missing attribute {check.Key} (expected {check.Text})");
+        }
+
+        string key = $"{check.Key} not {check.Text}";
+        if (check.Number is { } n)
+        {
+            double? actual = v.IsNumber ? v.AsDouble
+                : v.Type == AttrType.String && double.TryParse(v.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) ? parsed : null;
+            if (actual is null)
+            {
+                return new SpanProblem(key, $"{check.Key} is '{v}', not a number (expected {check.Text})");
+            }
+
+            return new NumberComparison(check.Op, n, check.Text).Holds(actual.Value) ? null : new SpanProblem(key, $"{check.Key} is {v}, expected {check.Text}");
+        }
+
+        bool equal = string.Equals(v.ToString(), check.Value, StringComparison.Ordinal);
+        bool ok = check.Op == CompareOp.Ne ? !equal : equal;
+        return ok ? null : new SpanProblem(key, $"{check.Key} is '{v}', expected {check.Text}");
+    }
+
+    private static SpanProblem? EventOrderProblem(IReadOnlyList<string> expected, SpanData span)
+    {
+        // Events in time order; the SDKs record them in order, and a stable sort keeps equal times as recorded.
+        var seen = span.Events.Select((e, i) => (e, i)).OrderBy(x => x.e.TimeUnixNano).ThenBy(x => x.i).Select(x => x.e.Name).ToList();
+        int from = 0;
+        foreach (var name in expected)
+        {
+            int at = seen.IndexOf(name, from);
+            if (at < 0)
+            {
+                string seenText = seen.Count == 0 ? "no events" : "events seen: " + string.Join(", ", seen);
+                return seen.Contains(name)
+                    ? new SpanProblem("events out of order", $"events out of order: expected {string.Join(", ", expected)}; {seenText}")
+                    : new SpanProblem("missing event " + name, $"missing event {name}; {seenText}");
+            }
+
+            from = at + 1;
+        }
+
+        return null;
+    }
+
+    private void CheckIntegrity(SpanData span)
+    {
+        string? problem = span.TraceId.IsZero ? "has an all-zero trace id"
+            : span.SpanId == 0 ? "has an all-zero span id"
+            : span.EndUnixNano < span.StartUnixNano ? $"ends before it starts (start {span.StartUnixNano}, end {span.EndUnixNano}, at {span.Position})"
+            : null;
+        if (problem is null)
+        {
+            return;
+        }
+
+        IntegrityProblems++;
+        if (Integrity.Count < MaxIntegrityOffenders)
+        {
+            Integrity.Add(new Offender(span.TraceId.ToString(), SpanData.SpanIdText(span.SpanId), span.Name, problem));
+        }
+    }
+
+    private void ScanRedaction(SpanData span)
+    {
+        foreach (var kv in span.Attributes)
+        {
+            if (kv.Value.Type == AttrType.String && Redaction.Detect(kv.Value.Text!, _policy.RedactionForbid) is { } kind)
+            {
+                AddRedaction(span, $"attribute {kv.Key} looks like a {kind}");
+            }
+        }
+
+        foreach (var kv in span.EventStrings)
+        {
+            if (Redaction.Detect(kv.Value, _policy.RedactionForbid) is { } kind)
+            {
+                AddRedaction(span, $"an event attribute {kv.Key} looks like a {kind}");
+            }
+        }
+
+        if (_scannedResources.Add(span.Resource))
+        {
+            foreach (var kv in span.Resource.Attributes)
+            {
+                if (kv.Value.Type == AttrType.String && Redaction.Detect(kv.Value.Text!, _policy.RedactionForbid) is { } kind)
+                {
+                    AddRedaction(span, $"resource attribute {kv.Key} looks like a {kind}");
+                }
+            }
+        }
+    }
+
+    private void AddRedaction(SpanData span, string problem)
+    {
+        RedactionProblems++;
+        if (Redactions.Count < MaxIntegrityOffenders)
+        {
+            Redactions.Add(new Offender(span.TraceId.ToString(), SpanData.SpanIdText(span.SpanId), span.Name, problem));
+        }
+    }
+
+    private readonly record struct Node(int Trace, ulong Span, ulong Parent, ulong Mask);
+
+    private readonly record struct Candidate(int Rule, int Node, long Duration, List<SpanProblem>? Problem, string Name);
+}
+
+/// <summary>What is wrong with a span: <see cref="Kind"/> groups spans in the summary, <see cref="Text"/> is the detail.</summary>
+public sealed record SpanProblem(string Kind, string Text);

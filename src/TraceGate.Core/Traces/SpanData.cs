@@ -1,0 +1,188 @@
+using System.Globalization;
+
+namespace TraceGate.Core.Traces;
+
+/// <summary>A W3C trace id as two big-endian halves: cheap to hash and compare, printed as 32 lowercase hex digits.</summary>
+public readonly record struct TraceId(ulong Hi, ulong Lo)
+{
+    public bool IsZero => Hi == 0 && Lo == 0;
+
+    public override string ToString() => Hi.ToString("x16", CultureInfo.InvariantCulture) + Lo.ToString("x16", CultureInfo.InvariantCulture);
+}
+
+public enum SpanKind
+{
+    Unspecified = 0,
+    Internal = 1,
+    Server = 2,
+    Client = 3,
+    Producer = 4,
+    Consumer = 5,
+}
+
+public enum StatusCode
+{
+    Unset = 0,
+    Ok = 1,
+    Error = 2,
+}
+
+public enum AttrType : byte
+{
+    String,
+    Bool,
+    Int,
+    Double,
+    Bytes,
+    Array,
+    Map,
+}
+
+/// <summary>An attribute value. Arrays, maps and bytes keep a printable form only: rules compare scalars.</summary>
+public readonly record struct AttrValue(AttrType Type, string? Text, long Int, double Double, bool Bool)
+{
+    public static AttrValue Of(string s) => new(AttrType.String, s, 0, 0, false);
+
+    public static AttrValue Of(long i) => new(AttrType.Int, null, i, i, false);
+
+    public static AttrValue Of(double d) => new(AttrType.Double, null, 0, d, false);
+
+    public static AttrValue Of(bool b) => new(AttrType.Bool, null, 0, 0, b);
+
+    public bool IsNumber => Type is AttrType.Int or AttrType.Double;
+
+    public double AsDouble => Type == AttrType.Int ? Int : Double;
+
+    public override string ToString() => Type switch
+    {
+        AttrType.String or AttrType.Bytes or AttrType.Array or AttrType.Map => Text ?? "",
+        AttrType.Bool => Bool ? "true" : "false",
+        AttrType.Int => Int.ToString(CultureInfo.InvariantCulture),
+        _ => Double.ToString("R", CultureInfo.InvariantCulture),
+    };
+}
+
+public readonly record struct SpanEvent(string Name, ulong TimeUnixNano);
+
+/// <summary>The resource a batch of spans came from; shared by its spans.</summary>
+public sealed class ResourceData
+{
+    public List<KeyValuePair<string, AttrValue>> Attributes { get; } = [];
+
+    public string? ServiceName { get; set; }
+
+    public AttrValue? Get(string key)
+    {
+        foreach (var kv in Attributes)
+        {
+            if (kv.Key == key)
+            {
+                return kv.Value;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>
+/// One span as the readers hand it to a sink. The instance is reused for the next span: a sink copies what it
+/// keeps. Only the attribute keys the rules ask for are materialised (see <see cref="ReadOptions"/>).
+/// </summary>
+public sealed class SpanData
+{
+    public TraceId TraceId { get; set; }
+
+    public ulong SpanId { get; set; }
+
+    public ulong ParentSpanId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public SpanKind Kind { get; set; }
+
+    public ulong StartUnixNano { get; set; }
+
+    public ulong EndUnixNano { get; set; }
+
+    public StatusCode Status { get; set; }
+
+    public List<KeyValuePair<string, AttrValue>> Attributes { get; } = [];
+
+    public List<SpanEvent> Events { get; } = [];
+
+    /// <summary>String values of event attributes, kept only when <see cref="ReadOptions.AllStringValues"/> is set.</summary>
+    public List<KeyValuePair<string, string>> EventStrings { get; } = [];
+
+    public ResourceData Resource { get; set; } = new();
+
+    /// <summary>Where the span's record starts: a byte offset (protobuf) or a line (JSON), for messages.</summary>
+    public string Position { get; set; } = "";
+
+    public long DurationNanos => EndUnixNano >= StartUnixNano ? (long)(EndUnixNano - StartUnixNano) : -(long)(StartUnixNano - EndUnixNano);
+
+    public AttrValue? Attribute(string key)
+    {
+        foreach (var kv in Attributes)
+        {
+            if (kv.Key == key)
+            {
+                return kv.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A span attribute, else a resource attribute of the same key (as selectors and rules look them up).</summary>
+    public AttrValue? Lookup(string key) => Attribute(key) ?? Resource.Get(key);
+
+    public void Reset()
+    {
+        TraceId = default;
+        SpanId = 0;
+        ParentSpanId = 0;
+        Name = "";
+        Kind = SpanKind.Unspecified;
+        StartUnixNano = 0;
+        EndUnixNano = 0;
+        Status = StatusCode.Unset;
+        Attributes.Clear();
+        Events.Clear();
+        EventStrings.Clear();
+    }
+
+    public static string SpanIdText(ulong id) => id.ToString("x16", CultureInfo.InvariantCulture);
+}
+
+public interface ISpanSink
+{
+    void OnSpan(SpanData span);
+}
+
+/// <summary>What the readers materialise. Fewer attributes read means fewer strings allocated per span.</summary>
+public sealed record ReadOptions
+{
+    /// <summary>Span attribute keys to keep; null keeps every key.</summary>
+    public IReadOnlySet<string>? AttributeKeys { get; init; }
+
+    /// <summary>Keep every string value of span, event and resource attributes (redaction scans them).</summary>
+    public bool AllStringValues { get; init; }
+
+    /// <summary>A ResourceSpans message (protobuf) or one JSON token larger than this is refused.</summary>
+    public int MaxMessageBytes { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>AnyValue nesting (arrays in arrays, maps in maps) deeper than this is refused.</summary>
+    public int MaxNesting { get; init; } = 32;
+
+    /// <summary>Bytes decompressed per compressed byte before the input is treated as a compression bomb.</summary>
+    public long MaxDecompressionRatio { get; init; } = 1000;
+
+    /// <summary>Decompressed bytes always allowed, whatever the ratio.</summary>
+    public long MinDecompressedAllowance { get; init; } = 256L * 1024 * 1024;
+
+    public bool Wants(string key) => AllStringValues || AttributeKeys is null || AttributeKeys.Contains(key);
+}
+
+/// <summary>A trace file that cannot be read. Names the file and the byte offset or line; exit code 2.</summary>
+public sealed class TraceInputException(string message) : Exception(message);
