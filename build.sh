@@ -18,6 +18,8 @@ case "${1:-}" in
       --summary-md out/example/summary.md
     ;;
   test)
+    # The fixture generator (OpenTelemetry JS SDK) is run by a test that proves the fixtures are reproducible.
+    (cd tests/fixture-gen && npm ci --no-audit --no-fund --loglevel=error)
     dotnet test TraceGate.sln -c Release
     ;;
   publish)

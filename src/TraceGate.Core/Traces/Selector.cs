@@ -92,6 +92,12 @@ public static class SelectorParser
                         break;
                     }
 
+                    if (i >= text.Length)
+                    {
+                        error = Fail(text, i, "']' to close 'span['");
+                        return null;
+                    }
+
                     var condition = ParseCondition(text, ref i, out error);
                     if (condition is null)
                     {
