@@ -41,7 +41,22 @@ public static class CliApp
 
         evidence.SetAction(parse => exit = Guard(ctx, () => Check(ctx, CommandLine(parse, inputs, null, null), evidenceOnly: true)));
 
-        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence };
+        var files = new Argument<string[]>("files") { Description = "OTLP trace files (protobuf or JSON, plain, gzip or zstd).", Arity = ArgumentArity.OneOrMore };
+        var summarize = new Command("summarize", "Print, per span name: count, error count, p50/p95/max and the attributes seen. Useful when writing rules.") { files };
+        summarize.SetAction(parse => exit = Guard(ctx, () =>
+        {
+            ctx.Out.Write(TraceTools.Summarize(ctx, parse.GetValue(files) ?? []).RenderTable());
+            return ExitCodes.Success;
+        }));
+        var tracesCommand = new Command("traces", "Tools for trace files.") { summarize };
+
+        var initTraces = new Option<string[]>("--traces") { Description = "Trace files of a good run to draft the rules from.", Arity = ArgumentArity.OneOrMore, Required = true };
+        var initOut = new Option<string>("--out") { Description = "Where to write the draft (default: .tracegate.yml).", DefaultValueFactory = _ => ".tracegate.yml" };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing file." };
+        var init = new Command("init", "Draft a policy from a good run: span names, attributes present on every span of a name, event order, and duration budgets from the measured p95 with a margin.") { initTraces, initOut, force };
+        init.SetAction(parse => exit = Guard(ctx, () => TraceTools.Init(ctx, parse.GetValue(initTraces) ?? [], parse.GetValue(initOut)!, parse.GetValue(force))));
+
+        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, init };
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
