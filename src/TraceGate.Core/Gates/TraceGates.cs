@@ -43,8 +43,8 @@ public static class TraceGates
 
         if (baseline is not null)
         {
-            var onlyNow = run.SpanNames.Keys.Except(baseline.SpanNames.Keys, StringComparer.Ordinal).ToList();
-            var onlyBefore = baseline.SpanNames.Keys.Except(run.SpanNames.Keys, StringComparer.Ordinal).ToList();
+            var onlyNow = run.SpanNames.Keys.Except(baseline.SpanNames.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var onlyBefore = baseline.SpanNames.Keys.Except(run.SpanNames.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             var details = onlyNow.Select(n => $"new in this run: {n} ({run.SpanNames[n]} spans)")
                 .Concat(onlyBefore.Select(n => $"only in the baseline: {n} ({baseline.SpanNames[n]} spans)")).ToList();
             checks.Add(details.Count == 0

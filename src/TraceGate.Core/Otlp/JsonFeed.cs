@@ -77,6 +77,12 @@ internal sealed class JsonFeed : IDisposable
             return;
         }
 
+        // The reader's own skip when the whole value is already buffered; token by token (refilling) otherwise.
+        if (reader.TrySkip())
+        {
+            return;
+        }
+
         int depth = reader.CurrentDepth;
         do
         {
@@ -100,11 +106,7 @@ internal sealed class JsonFeed : IDisposable
         return new TraceInputException($"{_file}: line {line} (byte offset {offset}): {message}");
     }
 
-    public string LinePosition(ref Utf8JsonReader reader)
-    {
-        long line = _linesBefore + 1 + _buffer.AsSpan(0, (int)Math.Min(reader.TokenStartIndex, _length)).Count((byte)'\n');
-        return "line " + line;
-    }
+    public long OffsetOf(ref Utf8JsonReader reader) => _consumedBefore + reader.TokenStartIndex;
 
     private void Refill(ref Utf8JsonReader reader)
     {

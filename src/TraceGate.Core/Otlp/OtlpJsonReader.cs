@@ -124,39 +124,41 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
     {
         var s = _span;
         s.Reset();
-        s.Position = _feed.LinePosition(ref r);
+        s.Offset = _feed.OffsetOf(ref r);
         int depth = BeginObject(ref r, "a Span object");
         while (NextProperty(ref r, depth))
         {
-            if (r.ValueTextEquals("traceId"u8) || r.ValueTextEquals("trace_id"u8))
+            // Dispatch on the name's length first: this loop runs for every property of every span.
+            var field = r.ValueIsEscaped ? SpanField.Other : Classify(r.ValueSpan);
+            if (field == SpanField.TraceId)
             {
                 s.TraceId = ReadTraceId(ref r);
             }
-            else if (r.ValueTextEquals("spanId"u8) || r.ValueTextEquals("span_id"u8))
+            else if (field == SpanField.SpanId)
             {
                 s.SpanId = ReadSpanId(ref r, "spanId");
             }
-            else if (r.ValueTextEquals("parentSpanId"u8) || r.ValueTextEquals("parent_span_id"u8))
+            else if (field == SpanField.ParentSpanId)
             {
                 s.ParentSpanId = ReadSpanId(ref r, "parentSpanId");
             }
-            else if (r.ValueTextEquals("name"u8))
+            else if (field == SpanField.Name)
             {
                 s.Name = ReadInternedString(ref r, "name");
             }
-            else if (r.ValueTextEquals("kind"u8))
+            else if (field == SpanField.Kind)
             {
                 s.Kind = (SpanKind)ReadEnum(ref r, "kind", "SPAN_KIND_", ["UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"]);
             }
-            else if (r.ValueTextEquals("startTimeUnixNano"u8) || r.ValueTextEquals("start_time_unix_nano"u8))
+            else if (field == SpanField.Start)
             {
                 s.StartUnixNano = ReadUInt64(ref r, "startTimeUnixNano");
             }
-            else if (r.ValueTextEquals("endTimeUnixNano"u8) || r.ValueTextEquals("end_time_unix_nano"u8))
+            else if (field == SpanField.End)
             {
                 s.EndUnixNano = ReadUInt64(ref r, "endTimeUnixNano");
             }
-            else if (r.ValueTextEquals("attributes"u8))
+            else if (field == SpanField.Attributes)
             {
                 int a = BeginArray(ref r, "attributes");
                 while (NextElement(ref r, a))
@@ -167,7 +169,7 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
                     }
                 }
             }
-            else if (r.ValueTextEquals("events"u8))
+            else if (field == SpanField.Events)
             {
                 int a = BeginArray(ref r, "events");
                 while (NextElement(ref r, a))
@@ -175,7 +177,7 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
                     ReadEvent(ref r);
                 }
             }
-            else if (r.ValueTextEquals("status"u8))
+            else if (field == SpanField.Status)
             {
                 _feed.Next(ref r, "status");
                 int sd = BeginObject(ref r, "status");
@@ -239,15 +241,24 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
     private KeyValuePair<string, AttrValue>? ReadKeyValue(ref Utf8JsonReader r, bool keepAll)
     {
         string? key = null;
+        bool wanted = true;
         AttrValue value = AttrValue.Of("");
         int depth = BeginObject(ref r, "a KeyValue object");
         while (NextProperty(ref r, depth))
         {
             if (r.ValueTextEquals("key"u8))
             {
-                key = ReadInternedString(ref r, "key");
+                _feed.Next(ref r, "key");
+                if (r.TokenType == JsonTokenType.String && !keepAll && !r.ValueIsEscaped && !options.MayWant(r.ValueSpan))
+                {
+                    key = null;
+                    wanted = false;
+                    continue;
+                }
+
+                key = InternCurrent(ref r, "key");
             }
-            else if (r.ValueTextEquals("value"u8) && (key is null || keepAll || options.Wants(key)))
+            else if (r.ValueTextEquals("value"u8) && wanted && (key is null || keepAll || options.Wants(key)))
             {
                 _feed.Next(ref r, "value");
                 value = ReadAnyValue(ref r, 0);
@@ -258,7 +269,7 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
             }
         }
 
-        return key is null || (!keepAll && !options.Wants(key)) ? null : new(key, value);
+        return key is null || !wanted || (!keepAll && !options.Wants(key)) ? null : new(key, value);
     }
 
     private AttrValue ReadAnyValue(ref Utf8JsonReader r, int nesting)
@@ -370,6 +381,41 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
         return sb.Append(map ? '}' : ']').ToString();
     }
 
+    private enum SpanField
+    {
+        Other,
+        TraceId,
+        SpanId,
+        ParentSpanId,
+        Name,
+        Kind,
+        Start,
+        End,
+        Attributes,
+        Events,
+        Status,
+    }
+
+    private static SpanField Classify(ReadOnlySpan<byte> n) => n.Length switch
+    {
+        4 when n.SequenceEqual("name"u8) => SpanField.Name,
+        4 when n.SequenceEqual("kind"u8) => SpanField.Kind,
+        6 when n.SequenceEqual("spanId"u8) => SpanField.SpanId,
+        6 when n.SequenceEqual("events"u8) => SpanField.Events,
+        6 when n.SequenceEqual("status"u8) => SpanField.Status,
+        7 when n.SequenceEqual("traceId"u8) => SpanField.TraceId,
+        7 when n.SequenceEqual("span_id"u8) => SpanField.SpanId,
+        8 when n.SequenceEqual("trace_id"u8) => SpanField.TraceId,
+        10 when n.SequenceEqual("attributes"u8) => SpanField.Attributes,
+        12 when n.SequenceEqual("parentSpanId"u8) => SpanField.ParentSpanId,
+        14 when n.SequenceEqual("parent_span_id"u8) => SpanField.ParentSpanId,
+        15 when n.SequenceEqual("endTimeUnixNano"u8) => SpanField.End,
+        17 when n.SequenceEqual("startTimeUnixNano"u8) => SpanField.Start,
+        18 when n.SequenceEqual("end_time_unix_nano"u8) => SpanField.End,
+        20 when n.SequenceEqual("start_time_unix_nano"u8) => SpanField.Start,
+        _ => SpanField.Other,
+    };
+
     /// <summary>Requires the reader to stand on a StartObject; returns its depth for <see cref="NextProperty"/>.</summary>
     private int BeginObject(ref Utf8JsonReader r, string what)
     {
@@ -449,6 +495,11 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
     private string ReadInternedString(ref Utf8JsonReader r, string what)
     {
         _feed.Next(ref r, what);
+        return InternCurrent(ref r, what);
+    }
+
+    private string InternCurrent(ref Utf8JsonReader r, string what)
+    {
         if (r.TokenType != JsonTokenType.String)
         {
             throw _feed.Error(ref r, $"{what} must be a string, found {Describe(r.TokenType)}");
@@ -459,12 +510,7 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
             return r.GetString()!;
         }
 
-        if (!Utf8Strings.IsValid(r.ValueSpan))
-        {
-            throw _feed.Error(ref r, $"{what} is not valid UTF-8");
-        }
-
-        return _strings.Get(r.ValueSpan);
+        return _strings.Get(r.ValueSpan) ?? throw _feed.Error(ref r, $"{what} is not valid UTF-8");
     }
 
     private TraceId ReadTraceId(ref Utf8JsonReader r)

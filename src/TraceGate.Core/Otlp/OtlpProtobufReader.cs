@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Text;
 using TraceGate.Core.Traces;
 
@@ -328,7 +327,7 @@ public sealed class OtlpProtobufReader
             }
         }
 
-        s.Position = "byte offset " + baseOffset.ToString(CultureInfo.InvariantCulture);
+        s.Offset = baseOffset;
         Spans++;
         _sink.OnSpan(s);
     }
@@ -415,7 +414,14 @@ public sealed class OtlpProtobufReader
             if (field == 1)
             {
                 r.Expect(wire, WireReader.Len, "key");
-                key = Intern(ref r, r.ReadLengthDelimited(out long at), at);
+                var keyBytes = r.ReadLengthDelimited(out long at);
+                if (!keepAll && !_options.MayWant(keyBytes))
+                {
+                    // Not a key any rule reads: skip without making a string (the hot path for most attributes).
+                    return null;
+                }
+
+                key = Intern(ref r, keyBytes, at);
             }
             else if (field == 2)
             {
@@ -560,13 +566,6 @@ public sealed class OtlpProtobufReader
         return sb.Append(map ? '}' : ']').ToString();
     }
 
-    private string Intern(ref WireReader r, ReadOnlySpan<byte> bytes, long at)
-    {
-        if (!Utf8Strings.IsValid(bytes))
-        {
-            throw new TraceInputException($"{r.File}: byte offset {at}: a string is not valid UTF-8");
-        }
-
-        return _strings.Get(bytes);
-    }
+    private string Intern(ref WireReader r, ReadOnlySpan<byte> bytes, long at) =>
+        _strings.Get(bytes) ?? throw new TraceInputException($"{r.File}: byte offset {at}: a string is not valid UTF-8");
 }

@@ -24,10 +24,17 @@ public sealed class RuleRun(TraceRule rule)
     /// <summary>The slowest selected spans, the offenders of a timing budget.</summary>
     public List<(long Duration, Offender Span)> Slowest { get; } = [];
 
+    /// <summary>Durations are kept (8 bytes per selected span) only for rules with a timing budget: that is the
+    /// only memory that grows with the input.</summary>
+    private readonly bool _timing = rule.Duration.Count > 0 || rule.Baseline.Count > 0;
+
     public void Add(TraceId trace, ulong spanId, string name, long duration, List<SpanProblem>? problems)
     {
         Selected++;
-        Durations.Add(duration);
+        if (_timing)
+        {
+            Durations.Add(duration);
+        }
         if (problems is not null)
         {
             FailedSpans++;
@@ -44,7 +51,7 @@ public sealed class RuleRun(TraceRule rule)
             }
         }
 
-        if (Rule.Duration.Count > 0 || Rule.Baseline.Count > 0)
+        if (_timing)
         {
             KeepSlowest(trace, spanId, name, duration);
         }
@@ -70,7 +77,7 @@ public sealed class RuleRun(TraceRule rule)
     /// <summary>Nearest-rank statistics of the selected spans' durations, in nanoseconds.</summary>
     public Dictionary<string, double> Statistics()
     {
-        var stats = new Dictionary<string, double>(StringComparer.Ordinal) { ["count"] = Durations.Count };
+        var stats = new Dictionary<string, double>(StringComparer.Ordinal) { ["count"] = Selected };
         if (Durations.Count == 0)
         {
             return stats;

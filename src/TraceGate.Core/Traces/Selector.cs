@@ -13,18 +13,20 @@ public enum Combinator
 /// attribute (span attributes first, then resource attributes such as <c>service.name</c>).</summary>
 public sealed record SelectorCondition(string Key, bool Negate, string Value)
 {
+    // Classified once: this runs for every span and every rule.
+    private readonly int _field = Key switch { "name" => 1, "kind" => 2, "status" => 3, _ => 0 };
+    private readonly SpanKind _kind = Enum.TryParse<SpanKind>(Value, ignoreCase: true, out var k) ? k : (SpanKind)(-1);
+    private readonly StatusCode _status = Enum.TryParse<StatusCode>(Value, ignoreCase: true, out var st) ? st : (StatusCode)(-1);
+
     public bool Matches(SpanData span)
     {
-        string? actual = Key switch
+        bool equal = _field switch
         {
-            "name" => span.Name,
-            "kind" => span.Kind.ToString().ToLowerInvariant(),
-            "status" => span.Status.ToString().ToLowerInvariant(),
-            _ => span.Lookup(Key)?.ToString(),
+            1 => string.Equals(span.Name, Value, StringComparison.Ordinal),
+            2 => span.Kind == _kind,
+            3 => span.Status == _status,
+            _ => span.Lookup(Key) is { } v && string.Equals(v.ToString(), Value, StringComparison.Ordinal),
         };
-        bool equal = actual is not null && (Key is "kind" or "status"
-            ? string.Equals(actual, Value, StringComparison.OrdinalIgnoreCase)
-            : string.Equals(actual, Value, StringComparison.Ordinal));
         return Negate ? !equal : equal;
     }
 }

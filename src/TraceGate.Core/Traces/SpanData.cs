@@ -116,8 +116,11 @@ public sealed class SpanData
 
     public ResourceData Resource { get; set; } = new();
 
-    /// <summary>Where the span's record starts: a byte offset (protobuf) or a line (JSON), for messages.</summary>
-    public string Position { get; set; } = "";
+    /// <summary>The byte offset where the span's record starts (in the decompressed stream), for messages.
+    /// Kept as a number: formatting it for every span cost more than reading the span.</summary>
+    public long Offset { get; set; }
+
+    public string Position => "byte offset " + Offset.ToString(CultureInfo.InvariantCulture);
 
     public long DurationNanos => EndUnixNano >= StartUnixNano ? (long)(EndUnixNano - StartUnixNano) : -(long)(StartUnixNano - EndUnixNano);
 
@@ -182,6 +185,32 @@ public sealed record ReadOptions
     public long MinDecompressedAllowance { get; init; } = 256L * 1024 * 1024;
 
     public bool Wants(string key) => AllStringValues || AttributeKeys is null || AttributeKeys.Contains(key);
+
+    /// <summary>The wanted keys as UTF-8, so readers can drop an attribute before making a string of its key.</summary>
+    public byte[][]? WantedKeysUtf8 => _wanted ??= AllStringValues || AttributeKeys is null ? null
+        : AttributeKeys.Select(k => System.Text.Encoding.UTF8.GetBytes(k)).ToArray();
+
+    private byte[][]? _wanted;
+
+    /// <summary>False when the key cannot be wanted: compares bytes, allocates nothing.</summary>
+    public bool MayWant(ReadOnlySpan<byte> key)
+    {
+        var wanted = WantedKeysUtf8;
+        if (wanted is null)
+        {
+            return true;
+        }
+
+        foreach (var w in wanted)
+        {
+            if (key.SequenceEqual(w))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>A trace file that cannot be read. Names the file and the byte offset or line; exit code 2.</summary>

@@ -16,7 +16,9 @@ public sealed class Utf8Strings
     private readonly Dictionary<int, List<(byte[] Bytes, string Text)>> _buckets = [];
     private int _count;
 
-    public string Get(ReadOnlySpan<byte> utf8)
+    /// <summary>The string for these bytes, or null when they are not valid UTF-8. Validation happens once per
+    /// distinct value: a cached entry's bytes were valid when it was added.</summary>
+    public string? Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length == 0)
         {
@@ -25,7 +27,7 @@ public sealed class Utf8Strings
 
         if (utf8.Length > MaxCachedLength)
         {
-            return Decode(utf8);
+            return IsValid(utf8) ? Decode(utf8) : null;
         }
 
         int hash = Hash(utf8);
@@ -38,6 +40,11 @@ public sealed class Utf8Strings
                     return text;
                 }
             }
+        }
+
+        if (!IsValid(utf8))
+        {
+            return null;
         }
 
         var s = Decode(utf8);

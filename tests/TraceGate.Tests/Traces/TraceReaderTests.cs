@@ -49,6 +49,38 @@ public sealed class TraceReaderTests
     }
 
     [Fact]
+    public void Read_JsonWithProtoFieldNames_GivesTheSameSpans()
+    {
+        // The protobuf JSON mapping lets parsers accept the proto's snake_case names as well as lowerCamelCase.
+        var camel = File.ReadAllText(Fixture("good.json"));
+        var snake = System.Text.RegularExpressions.Regex.Replace(camel, "\"([a-z]+(?:[A-Z][a-z]+)+)\":",
+            m => "\"" + System.Text.RegularExpressions.Regex.Replace(m.Groups[1].Value, "([A-Z])", x => "_" + x.Value.ToLowerInvariant()) + "\":");
+        snake.Should().Contain("\"start_time_unix_nano\":").And.Contain("\"resource_spans\":").And.Contain("\"parent_span_id\":");
+        var sink = new SpanCollector();
+        SpanCollector.ReadBytes(System.Text.Encoding.UTF8.GetBytes(snake), sink);
+        sink.Spans.Should().Equal(SpanCollector.Read(Fixture("good.pb")).Spans);
+    }
+
+    [Fact]
+    public void Read_JsonEnumsAsNamesAndIntegersAsStrings_AreAccepted()
+    {
+        var json = """
+            {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b7",
+            "name":"apply","kind":"SPAN_KIND_SERVER","startTimeUnixNano":1000,"endTimeUnixNano":"3000","status":{"code":"STATUS_CODE_ERROR"},
+            "attributes":[{"key":"n","value":{"intValue":"42"}}],"unknownField":{"nested":[1,2,{"x":null}]}}]}]}]}
+            """;
+        var spans = new List<SpanData>();
+        var sink = new LambdaSink(s => spans.Add(new SpanData { Name = s.Name, Kind = s.Kind, Status = s.Status, StartUnixNano = s.StartUnixNano, EndUnixNano = s.EndUnixNano }));
+        var attrs = new List<string>();
+        SpanCollector.ReadBytes(System.Text.Encoding.UTF8.GetBytes(json), new LambdaSink(s => attrs.AddRange(s.Attributes.Select(a => $"{a.Key}={a.Value.Type}:{a.Value}"))));
+        SpanCollector.ReadBytes(System.Text.Encoding.UTF8.GetBytes(json), sink);
+        spans.Single().Kind.Should().Be(TraceGate.Core.Traces.SpanKind.Server);
+        spans.Single().Status.Should().Be(StatusCode.Error);
+        spans.Single().EndUnixNano.Should().Be(3000);
+        attrs.Should().Equal("n=Int:42");
+    }
+
+    [Fact]
     public void Read_Protobuf_AgreesWithGoogleProtobufObjectModel()
     {
         // The generated classes parse the same bytes; concatenated requests merge into one message.

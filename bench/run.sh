@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: TraceGate (Native AOT) against the peers on the same data and rules.
+#   bench/run.sh              200,000 traces (600,000 spans), best of 3 runs each
+#   BENCH_TRACES=N bench/run.sh
+#   BENCH_BIG=1 bench/run.sh  also a protobuf file over 2 GiB (TraceGate only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+TRACES=${BENCH_TRACES:-200000}
+DATA=${BENCH_DATA:-out/bench-data/$TRACES}
+RUNS=${BENCH_RUNS:-3}
+command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
+
+./build.sh publish >/dev/null
+dotnet publish bench/TraceGate.Bench -c Release -o out/bench -v q >/dev/null
+[ -f "$DATA/traces.pb" ] || dotnet out/bench/TraceGate.Bench.dll generate "$DATA" "$TRACES"
+spans=$((TRACES * 3))
+echo "data: $DATA: $(du -h "$DATA/traces.pb" | cut -f1) protobuf, $(du -h "$DATA/traces.jsonl" | cut -f1) JSON lines, $spans spans; best of $RUNS runs on $(nproc) cores"
+printf '%-46s %9s %14s %12s %s\n' contender seconds spans/second "peak RSS" result
+
+measure() {
+  local name=$1; shift
+  local best="" rss="" out=""
+  for _ in $(seq "$RUNS"); do
+    local t; t=$(mktemp)
+    set +e
+    /usr/bin/time -f '%e %M' -o "$t" "$@" >/tmp/bench-out 2>&1
+    local code=$?
+    set -e
+    read -r secs kb < "$t"; rm -f "$t"
+    out="exit $code"
+    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; rss=$kb; fi
+  done
+  printf '%-46s %9s %14s %9s MiB %s\n' "$name" "$best" "$(awk "BEGIN{printf \"%.0f\", $spans / ($best > 0 ? $best : 0.001)}")" "$((rss / 1024))" "$out"
+}
+
+measure "tracegate check (protobuf)"            out/tracegate/tracegate check --workspace "$DATA" --policy bench/policy.yml --traces traces.pb
+measure "Google.Protobuf object model (protobuf)" dotnet out/bench/TraceGate.Bench.dll objectmodel "$DATA/traces.pb"
+measure "tracegate check (JSON lines)"          out/tracegate/tracegate check --workspace "$DATA" --policy bench/policy.yml --traces traces.jsonl
+measure "System.Text.Json DOM (JSON lines)"     dotnet out/bench/TraceGate.Bench.dll dom "$DATA/traces.jsonl"
+measure "seed checker, Python json (JSON lines)" python3 bench/peers/check_trace.py "$DATA/traces.jsonl"
+
+if [ "${BENCH_BIG:-0}" = 1 ]; then
+  big="$DATA/big"
+  mkdir -p "$big"
+  if [ ! -f "$big/traces.pb" ]; then
+    : > "$big/traces.pb"
+    while [ "$(stat -c %s "$big/traces.pb")" -lt 2300000000 ]; do cat "$DATA/traces.pb" >> "$big/traces.pb"; done
+  fi
+  copies=$(( $(stat -c %s "$big/traces.pb") / $(stat -c %s "$DATA/traces.pb") ))
+  spans=$((spans * copies))
+  echo "big: $(du -h "$big/traces.pb" | cut -f1), $spans spans"
+  RUNS=1 measure "tracegate check (protobuf over 2 GiB)" out/tracegate/tracegate check --workspace "$big" --policy bench/policy.yml --traces traces.pb
+fi
