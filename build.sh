@@ -20,6 +20,8 @@ case "${1:-}" in
   test)
     # The fixture generator (OpenTelemetry JS SDK) is run by a test that proves the fixtures are reproducible.
     (cd tests/fixture-gen && npm ci --no-audit --no-fund --loglevel=error)
+    # Schema-validating API mocks (prism with GitHub's and Azure DevOps' published API descriptions), webhook payloads.
+    (cd tests/mock-servers && npm ci --no-audit --no-fund --loglevel=error)
     dotnet test TraceGate.sln -c Release
     ;;
   publish)

@@ -10,7 +10,8 @@ namespace TraceGate.Cli;
 /// Environment.Exit, so tests run it in-process.</summary>
 public static class CliApp
 {
-    public static int Run(string[] args, RunContext ctx)
+    /// <param name="handlerFactory">The HTTP handler for API calls; tests pass a recording or fault-injecting one.</param>
+    public static int Run(string[] args, RunContext ctx, Func<HttpMessageHandler>? handlerFactory = null, Publishers.RetryPolicy? retry = null)
     {
         var workspace = new Option<string?>("--workspace") { Description = "The checkout to check (default: the current directory). Globs and repro paths are relative to it." };
         var policy = new Option<string?>("--policy") { Description = "The policy file (default: .tracegate.yml in the workspace; without one, the documented defaults)." };
@@ -31,7 +32,9 @@ public static class CliApp
             check.Add(o);
         }
 
-        check.SetAction(parse => exit = Guard(ctx, () => Check(ctx, CommandLine(parse, inputs, reportJson, summaryMd), evidenceOnly: false)));
+        check.SetAction(parse => exit = Guard(ctx, () => GitHubActionsHost.Applies(ctx, parse.Tokens.Count(t => t.Type == System.CommandLine.Parsing.TokenType.Option))
+            ? GitHubActionsHost.Run(ctx, handlerFactory, retry)
+            : Check(ctx, CommandLine(parse, inputs, reportJson, summaryMd), evidenceOnly: false)));
 
         var evidence = new Command("evidence", "Print the evidence found in the PR description and commit trailers as JSON, for debugging a template.");
         foreach (var o in inputs)

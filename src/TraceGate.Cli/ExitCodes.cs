@@ -11,6 +11,10 @@ public static class ExitCodes
 
     /// <summary>Usage error, a broken policy, or input that cannot be read. Nothing was judged.</summary>
     public const int BadInput = 2;
+
+    /// <summary>The verdict was reached and written to the step summary and the JSON report, but publishing it
+    /// (check run, PR status, comment) failed after retries.</summary>
+    public const int PublishFailed = 3;
 }
 
 /// <summary>Raised for input the user must fix; carries a message that names the file and line.</summary>

@@ -13,7 +13,10 @@ public static class CheckRunner
 {
     public sealed record Loaded(TraceGateSettings Settings, GatePolicy Policy, Report Report);
 
-    public static Loaded Run(RunContext ctx, IReadOnlyDictionary<string, string?> commandLine)
+    /// <summary>Evidence a host fetched itself (the PR and its commits from an API) instead of from files.</summary>
+    public sealed record FetchedEvidence(string? PrBody, IReadOnlyList<string>? Messages, IReadOnlyList<string>? CommitIds);
+
+    public static Loaded Run(RunContext ctx, IReadOnlyDictionary<string, string?> commandLine, FetchedEvidence? fetched = null)
     {
         // Settings first without the policy layer: they say where the workspace and the policy are.
         var early = TraceGateSettings.From(TraceGateSettings.Builder(new Dictionary<string, string?>(), ctx.Environment, commandLine).Build());
@@ -46,10 +49,10 @@ public static class CheckRunner
         var hostChecks = new List<Check>();
         string? prBody = settings.PrBody is { } prPath
             ? InputFiles.ReadText(ctx.Resolve(prPath), InputFiles.MaxPrBodyBytes, "PR description")
-            : null;
+            : fetched?.PrBody;
 
-        IReadOnlyList<string>? messages = null;
-        IReadOnlyList<string>? ids = null;
+        IReadOnlyList<string>? messages = fetched?.Messages;
+        IReadOnlyList<string>? ids = fetched?.CommitIds;
         if (settings.Commits is { } commitsPath && settings.GitRange is not null)
         {
             throw new UserInputException("--commits and --git-range both name the commits: give one");

@@ -1,0 +1,276 @@
+using System.Text.Json;
+using TraceGate.Cli.Inputs;
+using TraceGate.Cli.Publishers;
+using TraceGate.Cli.Publishers.GitHub;
+using TraceGate.Core.Model;
+using TraceGate.Core.Rendering;
+
+namespace TraceGate.Cli.Hosts;
+
+/// <summary>
+/// <c>tracegate check</c> inside GitHub Actions (GITHUB_ACTIONS=true, no option given): everything comes from the
+/// runner's environment (INPUT_*, GITHUB_*, the event file), so the container and a test that sets the same
+/// environment behave identically. The verdict is written to the JSON report and the step summary before anything
+/// is published, so a publishing failure never loses it.
+/// </summary>
+public static class GitHubActionsHost
+{
+    public const string ArtifactDir = "tracegate-artifact";
+    private const int MaxEventBytes = 25 * 1024 * 1024;
+    private const int MaxCommits = 250;
+
+    public static bool Applies(RunContext ctx, int optionTokens) =>
+        ctx.Environment.GetValueOrDefault("GITHUB_ACTIONS") == "true" && optionTokens == 0;
+
+    public static int Run(RunContext ctx, Func<HttpMessageHandler>? handlerFactory = null, RetryPolicy? retry = null)
+    {
+        var env = ctx.Environment;
+        var inputs = ActionInputs.From(env);
+        string workspace = env.GetValueOrDefault("GITHUB_WORKSPACE") is { Length: > 0 } ws ? ws : ctx.CurrentDirectory;
+        var (owner, repo) = Repository(env);
+        var apiUrl = new Uri(env.GetValueOrDefault("GITHUB_API_URL") is { Length: > 0 } u ? u : "https://api.github.com");
+        var evt = ReadEvent(env);
+        string eventName = env.GetValueOrDefault("GITHUB_EVENT_NAME") ?? "";
+        var log = new List<string>();
+        GitHubApi? api = inputs.Token.Length > 0
+            ? new GitHubApi(apiUrl, inputs.Token, new RetryHandler(handlerFactory?.Invoke() ?? new SocketsHttpHandler(), retry ?? new RetryPolicy(), m => ctx.Out.WriteLine("tracegate: " + Scrub(m, inputs.Token))))
+            : null;
+        string? detailsUrl = env.GetValueOrDefault("GITHUB_SERVER_URL") is { } server && env.GetValueOrDefault("GITHUB_RUN_ID") is { } runId
+            ? $"{server.TrimEnd('/')}/{owner}/{repo}/actions/runs/{runId}"
+            : null;
+
+        try
+        {
+            return inputs.Mode == "publish"
+                ? Publish(ctx, inputs, api, owner, repo, workspace, evt, eventName, detailsUrl)
+                : Evaluate(ctx, inputs, api, owner, repo, workspace, evt, eventName, detailsUrl);
+        }
+        catch (UserInputException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is HttpRequestException or Octokit.ApiException or JsonException)
+        {
+            throw new UserInputException(Scrub(e.Message, inputs.Token));
+        }
+    }
+
+    private static int Evaluate(RunContext ctx, ActionInputs inputs, GitHubApi? api, string owner, string repo, string workspace,
+        JsonElement evt, string eventName, string? detailsUrl)
+    {
+        var pr = evt.ValueKind == JsonValueKind.Object && evt.TryGetProperty("pull_request", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        int? number = pr.ValueKind == JsonValueKind.Object && pr.TryGetProperty("number", out var n) ? n.GetInt32() : null;
+        string headSha = pr.ValueKind == JsonValueKind.Object ? pr.GetProperty("head").GetProperty("sha").GetString()! : ctx.Environment.GetValueOrDefault("GITHUB_SHA") ?? "";
+
+        CheckRunner.FetchedEvidence? fetched = null;
+        if (number is { } prNumber)
+        {
+            fetched = FetchEvidence(ctx, inputs, api, owner, repo, prNumber, pr);
+        }
+
+        var commandLine = ActionInputs.SettingsLayer(ctx.Environment);
+        commandLine["workspace"] = workspace;
+        var loaded = CheckRunner.Run(ctx with { CurrentDirectory = workspace }, commandLine, fetched);
+        var report = loaded.Report;
+
+        string reportPath = Path.Combine(workspace, inputs.Mode == "evaluate" ? ArtifactDir : ".tracegate", "report.json");
+        WriteLocal(ctx, report, reportPath);
+        if (inputs.Mode == "evaluate")
+        {
+            // What the publish step needs, written next to the report: upload the folder as an artifact.
+            var meta = JsonSerializerless.Object(w =>
+            {
+                w.WriteString("repository", $"{owner}/{repo}");
+                w.WriteString("head_sha", headSha);
+                if (number is { } num)
+                {
+                    w.WriteNumber("pull_number", num);
+                }
+
+                w.WriteString("check_name", inputs.CheckName);
+            });
+            File.WriteAllText(Path.Combine(workspace, ArtifactDir, "event.json"), meta);
+            ctx.Out.WriteLine($"tracegate: mode evaluate: wrote {ArtifactDir}/report.json and event.json; upload {ArtifactDir} as an artifact for the publish workflow");
+            return Exit(inputs, report, published: true);
+        }
+
+        bool published = api is null || headSha.Length == 0 || PublishAll(ctx, inputs, api, owner, repo, headSha, number, report, detailsUrl);
+        if (api is null)
+        {
+            ctx.Out.WriteLine(WorkflowCommands.Warning("no token: the verdict is in the step summary and the exit code, but no check run was posted (set the token input)"));
+        }
+
+        return Exit(inputs, report, published);
+    }
+
+    private static int Publish(RunContext ctx, ActionInputs inputs, GitHubApi? api, string owner, string repo, string workspace,
+        JsonElement evt, string eventName, string? detailsUrl)
+    {
+        if (api is null)
+        {
+            throw new UserInputException("mode publish needs the token input (with checks: write)");
+        }
+
+        string dir = Path.Combine(workspace, ArtifactDir);
+        var reportText = InputFiles.ReadText(Path.Combine(dir, "report.json"), 16 * 1024 * 1024, "evaluate step's report");
+        var metaText = InputFiles.ReadText(Path.Combine(dir, "event.json"), 64 * 1024, "evaluate step's event");
+        Report report;
+        JsonElement meta;
+        try
+        {
+            report = JsonReportReader.Read(reportText);
+            meta = JsonDocument.Parse(metaText).RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new UserInputException($"{ArtifactDir}: the artifact is not a TraceGate report: {e.Message}");
+        }
+
+        string headSha = meta.TryGetProperty("head_sha", out var h) ? h.GetString() ?? "" : "";
+        // The artifact comes from a run the PR controls: post only to the commit this workflow_run is about.
+        if (eventName == "workflow_run" && evt.ValueKind == JsonValueKind.Object && evt.TryGetProperty("workflow_run", out var wr) && wr.TryGetProperty("head_sha", out var wrSha)
+            && wrSha.GetString() != headSha)
+        {
+            throw new UserInputException($"{ArtifactDir}/event.json names commit {headSha}, but this workflow_run is for {wrSha.GetString()}: refusing to publish");
+        }
+
+        int? number = meta.TryGetProperty("pull_number", out var pn) && pn.TryGetInt32(out int num) ? num : null;
+        WriteLocal(ctx, report, Path.Combine(workspace, ".tracegate", "report.json"));
+        bool published = headSha.Length > 0 && PublishAll(ctx, inputs, api, owner, repo, headSha, number, report, detailsUrl);
+        return Exit(inputs, report, published);
+    }
+
+    private static CheckRunner.FetchedEvidence FetchEvidence(RunContext ctx, ActionInputs inputs, GitHubApi? api, string owner, string repo, int number, JsonElement pr)
+    {
+        string? eventBody = pr.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : "";
+        if (api is null)
+        {
+            return new CheckRunner.FetchedEvidence(eventBody, null, null);
+        }
+
+        // The event holds the description as it was when the event fired; people edit it and re-run.
+        var fresh = api.Get($"repos/{owner}/{repo}/pulls/{number}").GetAwaiter().GetResult();
+        string? body = fresh.TryGetProperty("body", out var fb) && fb.ValueKind == JsonValueKind.String ? fb.GetString() : "";
+        var commits = api.GetAll($"repos/{owner}/{repo}/pulls/{number}/commits", MaxCommits).GetAwaiter().GetResult();
+        // git log order, newest first, like --git-range.
+        commits.Reverse();
+        var messages = commits.Select(c => c.GetProperty("commit").GetProperty("message").GetString() ?? "").ToList();
+        var ids = commits.Select(c => c.GetProperty("sha").GetString() ?? "").ToList();
+        ctx.Out.WriteLine($"tracegate: read PR #{number} and its {messages.Count} commits from the API");
+        return new CheckRunner.FetchedEvidence(body, messages, ids);
+    }
+
+    /// <summary>Check run, then comment. A token that cannot write (a fork's) is a warning, not a crash.</summary>
+    private static bool PublishAll(RunContext ctx, ActionInputs inputs, GitHubApi api, string owner, string repo, string headSha, int? number,
+        Report report, string? detailsUrl)
+    {
+        var publisher = new GitHubPublisher(api, owner, repo);
+        try
+        {
+            long id = publisher.StartCheckRun(inputs.CheckName, headSha, detailsUrl).GetAwaiter().GetResult();
+            publisher.CompleteCheckRun(id, report, null).GetAwaiter().GetResult();
+            ctx.Out.WriteLine($"tracegate: check run '{Untrusted.Line(inputs.CheckName, 100)}' completed on {headSha[..Math.Min(12, headSha.Length)]}: {report.Conclusion.ToString().ToLowerInvariant()}");
+            if (inputs.Comment && number is { } n)
+            {
+                publisher.UpsertComment(n, inputs.CheckName, report).GetAwaiter().GetResult();
+                ctx.Out.WriteLine($"tracegate: comment updated on PR #{n}");
+            }
+
+            return true;
+        }
+        catch (Octokit.ForbiddenException e)
+        {
+            ctx.Out.WriteLine(WorkflowCommands.Warning(
+                $"the token cannot write checks ({Scrub(e.Message, inputs.Token)}): this is usual for pull requests from forks. The verdict is in the step summary and the exit code. "
+                + "To post it, run mode: evaluate on pull_request and mode: publish on workflow_run (see the README)."));
+            return true;
+        }
+        catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
+        {
+            ctx.Error.WriteLine("tracegate: error: publishing to GitHub failed: " + Untrusted.Line(Scrub(e.Message, inputs.Token), 500)
+                + ". The verdict is in the step summary and the JSON report.");
+            return false;
+        }
+    }
+
+    private static void WriteLocal(RunContext ctx, Report report, string reportPath)
+    {
+        var env = ctx.Environment;
+        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+        File.WriteAllText(reportPath, JsonReport.Render(report));
+        if (env.GetValueOrDefault("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
+        {
+            // The step summary takes up to 1 MiB.
+            File.AppendAllText(summary, MarkdownReport.Render(report, 1_000_000));
+        }
+
+        if (env.GetValueOrDefault("GITHUB_OUTPUT") is { Length: > 0 } output)
+        {
+            WorkflowCommands.SetOutput(output, "conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure");
+            WorkflowCommands.SetOutput(output, "report", reportPath);
+            WorkflowCommands.SetOutput(output, "failed-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Fail).Select(c => c.Id)));
+        }
+
+        ctx.Out.Write(ConsoleReport.Render(report, color: false));
+        foreach (var check in report.Checks.Where(c => c.Outcome is Outcome.Fail or Outcome.Warn))
+        {
+            ctx.Out.WriteLine(WorkflowCommands.Annotation(check));
+        }
+    }
+
+    private static int Exit(ActionInputs inputs, Report report, bool published) =>
+        !published ? ExitCodes.PublishFailed
+        : report.Conclusion == Conclusion.Failure && inputs.FailOnFailure ? ExitCodes.GateFailed
+        : ExitCodes.Success;
+
+    private static (string Owner, string Repo) Repository(IReadOnlyDictionary<string, string?> env)
+    {
+        var full = env.GetValueOrDefault("GITHUB_REPOSITORY") ?? "";
+        var parts = full.Split('/');
+        if (parts.Length != 2 || parts.Any(x => x.Length == 0))
+        {
+            throw new UserInputException($"GITHUB_REPOSITORY is '{full}': expected owner/name");
+        }
+
+        return (parts[0], parts[1]);
+    }
+
+    private static JsonElement ReadEvent(IReadOnlyDictionary<string, string?> env)
+    {
+        if (env.GetValueOrDefault("GITHUB_EVENT_PATH") is not { Length: > 0 } path)
+        {
+            return default;
+        }
+
+        var text = InputFiles.ReadText(path, MaxEventBytes, "event payload (GITHUB_EVENT_PATH)");
+        try
+        {
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new UserInputException($"{path}: line {e.LineNumber + 1}: the event payload is not JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>Removes the token from any text before it is printed.</summary>
+    public static string Scrub(string text, string token) =>
+        token.Length >= 4 ? text.Replace(token, "***", StringComparison.Ordinal) : text;
+}
+
+/// <summary>Writes a small JSON object without reflection.</summary>
+internal static class JsonSerializerless
+{
+    public static string Object(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

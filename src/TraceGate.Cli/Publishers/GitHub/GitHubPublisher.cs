@@ -1,0 +1,124 @@
+using System.Text;
+using System.Text.Json;
+using TraceGate.Core.Model;
+using TraceGate.Core.Rendering;
+
+namespace TraceGate.Cli.Publishers.GitHub;
+
+/// <summary>Writes the verdict to GitHub: a check run on the head commit, and optionally one sticky PR comment.</summary>
+public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
+{
+    public const int AnnotationsPerRequest = 50;
+    private string Repo => $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}";
+
+    /// <summary>Marks the check in progress. A re-run reuses the check run of the same name on the same commit
+    /// instead of stacking another one.</summary>
+    public async Task<long> StartCheckRun(string name, string headSha, string? detailsUrl)
+    {
+        var existing = await api.Get($"{Repo}/commits/{Uri.EscapeDataString(headSha)}/check-runs?check_name={Uri.EscapeDataString(name)}&filter=latest").ConfigureAwait(false);
+        if (existing.ValueKind == JsonValueKind.Object && existing.TryGetProperty("check_runs", out var runs))
+        {
+            foreach (var run in runs.EnumerateArray())
+            {
+                if (run.TryGetProperty("name", out var n) && n.GetString() == name && run.TryGetProperty("id", out var id))
+                {
+                    await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id.GetInt64()}", Json(w =>
+                    {
+                        w.WriteString("status", "in_progress");
+                    })).ConfigureAwait(false);
+                    return id.GetInt64();
+                }
+            }
+        }
+
+        var created = await api.Send(HttpMethod.Post, $"{Repo}/check-runs", Json(w =>
+        {
+            w.WriteString("name", name);
+            w.WriteString("head_sha", headSha);
+            w.WriteString("status", "in_progress");
+            if (detailsUrl is not null)
+            {
+                w.WriteString("details_url", detailsUrl);
+            }
+        })).ConfigureAwait(false);
+        return created.GetProperty("id").GetInt64();
+    }
+
+    /// <summary>Completes the check run with the report; annotations beyond 50 go in further updates, 50 each.</summary>
+    public async Task CompleteCheckRun(long id, Report report, string? annotationRoot)
+    {
+        string title = Title(report);
+        string summary = MarkdownReport.Render(report, MarkdownReport.GitHubCheckRunLimit);
+        var annotations = report.Checks.Where(c => c.Location is not null && c.Outcome is Outcome.Fail or Outcome.Warn).ToList();
+        var batches = annotations.Chunk(AnnotationsPerRequest).ToList();
+        await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id}", Json(w =>
+        {
+            w.WriteString("status", "completed");
+            w.WriteString("conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure");
+            w.WriteString("completed_at", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+            WriteOutput(w, title, summary, batches.Count > 0 ? batches[0] : [], annotationRoot);
+        })).ConfigureAwait(false);
+        foreach (var batch in batches.Skip(1))
+        {
+            await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id}", Json(w => WriteOutput(w, title, summary, batch, annotationRoot))).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One comment per PR and check name, found by a hidden marker and edited in place on re-runs.</summary>
+    public async Task UpsertComment(int pullNumber, string checkName, Report report)
+    {
+        string marker = $"<!-- tracegate:{Uri.EscapeDataString(checkName)} -->";
+        string body = marker + "\n" + MarkdownReport.Render(report, MarkdownReport.GitHubCheckRunLimit - marker.Length - 1);
+        var comments = await api.GetAll($"{Repo}/issues/{pullNumber}/comments", 3000).ConfigureAwait(false);
+        var mine = comments.FirstOrDefault(c => c.TryGetProperty("body", out var b) && b.GetString()?.StartsWith(marker, StringComparison.Ordinal) == true);
+        string json = Json(w => w.WriteString("body", body));
+        if (mine.ValueKind == JsonValueKind.Object)
+        {
+            await api.Send(HttpMethod.Patch, $"{Repo}/issues/comments/{mine.GetProperty("id").GetInt64()}", json).ConfigureAwait(false);
+        }
+        else
+        {
+            await api.Send(HttpMethod.Post, $"{Repo}/issues/{pullNumber}/comments", json).ConfigureAwait(false);
+        }
+    }
+
+    public static string Title(Report report) => report.Conclusion == Conclusion.Success
+        ? $"All {report.Checks.Count(c => c.Outcome == Outcome.Pass)} checks passed" + (report.Warned > 0 ? $", {report.Warned} warnings" : "")
+        : $"{report.Failed} of {report.Checks.Count} checks failed";
+
+    private static void WriteOutput(Utf8JsonWriter w, string title, string summary, IEnumerable<Check> annotations, string? root)
+    {
+        w.WriteStartObject("output");
+        w.WriteString("title", title);
+        w.WriteString("summary", summary);
+        w.WriteStartArray("annotations");
+        foreach (var check in annotations)
+        {
+            var loc = check.Location!;
+            w.WriteStartObject();
+            w.WriteString("path", root is null ? loc.Path : Path.Combine(root, loc.Path).Replace('\\', '/'));
+            w.WriteNumber("start_line", loc.Line);
+            w.WriteNumber("end_line", loc.Line);
+            w.WriteString("annotation_level", check.Outcome == Outcome.Fail ? "failure" : "warning");
+            w.WriteString("title", check.Id);
+            w.WriteString("message", Untrusted.Line(check.Message, 60_000));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

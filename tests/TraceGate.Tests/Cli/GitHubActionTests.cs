@@ -1,0 +1,323 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using TraceGate.Cli.Publishers;
+using TraceGate.Tests.TestInfrastructure;
+
+namespace TraceGate.Tests.Cli;
+
+/// <summary>
+/// The action as the runner runs it: GITHUB_ACTIONS=true, INPUT_* and GITHUB_* variables, a real pull_request
+/// webhook payload, and the GitHub REST API served by prism from GitHub's published OpenAPI description, which
+/// rejects any request that does not match it.
+/// </summary>
+[Collection("github-mock")]
+public sealed class GitHubActionTests : IDisposable
+{
+    private const string Token = "ghs_TESTTOKEN0123456789abcdefSECRET";
+    private const string PrBody = "Incident: INC-2471\nPrimary trace: 3f6b2a9c1e4d4b7f8a2c5e6d7f8091a2\nInvariant: never negative\nRepro: tests/t.py::test_x\nRollback: revert\n";
+    private readonly PrismServer _prism;
+    private readonly TempDir _ws = new();
+    private readonly TempDir _runner = new();
+    private readonly RecordingHandler _http;
+    private readonly JsonObject _event = Webhooks.Example("pull_request", "opened");
+    private readonly List<TimeSpan> _sleeps = [];
+
+    public GitHubActionTests(PrismServer prism)
+    {
+        _prism = prism;
+        _http = new RecordingHandler(prism.BaseUrl);
+        _ws.Write("tests/t.py", "def test_x(): pass\n");
+        _ws.Write(".tracegate.yml", "traces:\n  files: ['traces/*.pb']\n  rules:\n    - id: apply-present\n      select: span[name=\"apply\"]\n");
+        File.Copy(Repo.Fixture("Traces/Fixtures/payments/good.pb"), _ws.File("traces/run.pb").Also(p => Directory.CreateDirectory(Path.GetDirectoryName(p)!)));
+        SetPrBody(PrBody);
+    }
+
+    public void Dispose()
+    {
+        _ws.Dispose();
+        _runner.Dispose();
+    }
+
+    private int PrNumber => _event["pull_request"]!["number"]!.GetValue<int>();
+
+    private string HeadSha => _event["pull_request"]!["head"]!["sha"]!.GetValue<string>();
+
+    private void SetPrBody(string body) =>
+        _http.Overrides[$"/repos/acme/payments/pulls/{PrNumber}"] = new JsonObject { ["number"] = PrNumber, ["body"] = body }.ToJsonString();
+
+    private Dictionary<string, string?> Env(params (string Key, string Value)[] extra)
+    {
+        var eventPath = _runner.Write("event.json", _event.ToJsonString());
+        var env = new Dictionary<string, string?>
+        {
+            ["GITHUB_ACTIONS"] = "true",
+            ["GITHUB_EVENT_NAME"] = "pull_request",
+            ["GITHUB_EVENT_PATH"] = eventPath,
+            ["GITHUB_REPOSITORY"] = "acme/payments",
+            ["GITHUB_WORKSPACE"] = _ws.Path,
+            ["GITHUB_API_URL"] = "http://api.github.test",
+            ["GITHUB_SERVER_URL"] = "https://github.test",
+            ["GITHUB_RUN_ID"] = "4242",
+            ["GITHUB_SHA"] = "ffffffffffffffffffffffffffffffffffffffff",
+            ["GITHUB_STEP_SUMMARY"] = _runner.File("summary.md"),
+            ["GITHUB_OUTPUT"] = _runner.File("output.txt"),
+            ["INPUT_TOKEN"] = Token,
+            ["INPUT_CHECK-NAME"] = "TraceGate",
+            ["INPUT_FAIL-ON"] = "failure",
+            ["INPUT_MODE"] = "run",
+        };
+        foreach (var (k, v) in extra)
+        {
+            env[k] = v;
+        }
+
+        return env;
+    }
+
+    private CliResult Run(Dictionary<string, string?> env) =>
+        CliHarness.RunWithHttp(_ws.Path, env, _http, new RetryPolicy
+        {
+            BaseDelay = TimeSpan.FromMilliseconds(1),
+            AttemptTimeout = TimeSpan.FromSeconds(20),
+            Sleep = (d, _) =>
+            {
+                lock (_sleeps)
+                {
+                    _sleeps.Add(d);
+                }
+
+                return Task.CompletedTask;
+            },
+        }, "check");
+
+    private static JsonNode Json(RecordedRequest r) => JsonNode.Parse(r.Body!)!;
+
+    [Fact]
+    public void Run_OnPullRequest_ReadsPrAndCommitsAndCompletesASchemaValidCheckRun()
+    {
+        var r = Run(Env());
+        r.ExitCode.Should().Be(0, r.Out + r.Error + string.Join("\n", _http.Requests.Select(q => $"{q.Method} {q.PathAndQuery} {q.Status} {q.ResponseBody?[..Math.Min(300, q.ResponseBody.Length)]}")));
+        var requests = _http.Requests;
+        requests.Should().OnlyContain(q => q.Status < 300, "prism accepted every request: " + string.Join("\n", requests.Select(q => $"{q.Method} {q.PathAndQuery} {q.Status} {q.ResponseBody}")));
+        requests.Select(q => $"{q.Method} {q.PathAndQuery.Split('?')[0]}").Should().ContainInOrder(
+            $"GET /repos/acme/payments/pulls/{PrNumber}",
+            $"GET /repos/acme/payments/pulls/{PrNumber}/commits",
+            $"GET /repos/acme/payments/commits/{HeadSha}/check-runs",
+            "POST /repos/acme/payments/check-runs");
+        var create = Json(_http.Writes.First());
+        create["head_sha"]!.GetValue<string>().Should().Be(HeadSha);
+        create["status"]!.GetValue<string>().Should().Be("in_progress");
+        create["details_url"]!.GetValue<string>().Should().Be("https://github.test/acme/payments/actions/runs/4242");
+        var complete = Json(_http.Writes.Last());
+        complete["conclusion"]!.GetValue<string>().Should().Be("success");
+        complete["output"]!["summary"]!.GetValue<string>().Should().StartWith("## ✅ TraceGate: passed").And.Contain("INC-2471");
+        complete["output"]!["summary"]!.GetValue<string>().Length.Should().BeLessThanOrEqualTo(65_535);
+    }
+
+    [Fact]
+    public void Run_WritesStepSummaryOutputsAndReport()
+    {
+        SetPrBody(PrBody.Replace("Rollback: revert\n", ""));
+        var r = Run(Env());
+        r.ExitCode.Should().Be(1);
+        File.ReadAllText(_runner.File("summary.md")).Should().StartWith("## ❌ TraceGate: 1 check failed");
+        var output = File.ReadAllText(_runner.File("output.txt"));
+        output.Should().MatchRegex("conclusion<<ghadelimiter_[0-9a-f]{32}\nfailure\nghadelimiter_[0-9a-f]{32}\n");
+        output.Should().Contain("\nevidence.rollback\n");
+        output.Should().Contain(Path.Combine(_ws.Path, ".tracegate", "report.json"));
+        File.Exists(Path.Combine(_ws.Path, ".tracegate", "report.json")).Should().BeTrue();
+        r.Out.Should().Contain("::error title=TraceGate evidence.rollback::Rollback is missing");
+    }
+
+    [Fact]
+    public void Run_FailOnNever_ExitsZeroOnAFailedGate()
+    {
+        SetPrBody("nothing here");
+        Run(Env(("INPUT_FAIL-ON", "never"))).ExitCode.Should().Be(0);
+        Json(_http.Writes.Last())["conclusion"]!.GetValue<string>().Should().Be("failure");
+    }
+
+    [Fact]
+    public void Run_ReRunWithTheSameCheckName_UpdatesTheExistingCheckRun()
+    {
+        // The mock's check-run list for a commit holds one named "mighty_readme" (GitHub's example).
+        var r = Run(Env(("INPUT_CHECK-NAME", "mighty_readme")));
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _http.Writes.Should().NotContain(w => w.Method == "POST", "a re-run updates the check run instead of stacking a new one");
+        _http.Writes.Select(w => w.PathAndQuery).Should().OnlyContain(p => p.StartsWith("/repos/acme/payments/check-runs/", StringComparison.Ordinal));
+        Json(_http.Writes.First())["status"]!.GetValue<string>().Should().Be("in_progress");
+    }
+
+    [Fact]
+    public void Run_MoreThan50Annotations_SendsBatchesOf50()
+    {
+        var rules = string.Concat(Enumerable.Range(0, 120).Select(i => $"    - id: r{i}\n      select: span[name=\"nope{i}\"]\n"));
+        _ws.Write(".tracegate.yml", "traces:\n  files: ['traces/*.pb']\n  rules:\n" + rules);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(1);
+        var patches = _http.Writes.Where(w => w.Method == "PATCH").ToList();
+        patches.Select(p => Json(p)["output"]!["annotations"]!.AsArray().Count).Should().Equal(50, 50, 20);
+        patches.Should().OnlyContain(p => p.Status < 300);
+        var first = Json(patches[0])["output"]!["annotations"]![0]!;
+        first["path"]!.GetValue<string>().Should().Be(".tracegate.yml");
+        first["start_line"]!.GetValue<int>().Should().Be(4);
+        first["annotation_level"]!.GetValue<string>().Should().Be("failure");
+    }
+
+    [Fact]
+    public void Run_CommentTrue_PostsOneStickyComment()
+    {
+        var r = Run(Env(("INPUT_COMMENT", "true")));
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        var comment = _http.Writes.Single(w => w.PathAndQuery == $"/repos/acme/payments/issues/{PrNumber}/comments");
+        comment.Method.Should().Be("POST");
+        comment.Status.Should().BeLessThan(300);
+        Json(comment)["body"]!.GetValue<string>().Should().StartWith("<!-- tracegate:TraceGate -->\n## ✅ TraceGate: passed");
+    }
+
+    [Fact]
+    public void Run_TokenCannotWriteChecks_WarnsAndKeepsTheVerdict()
+    {
+        _http.Faults.Add((req, _) => req.Method == HttpMethod.Post && req.RequestUri!.AbsolutePath.EndsWith("/check-runs", StringComparison.Ordinal)
+            ? RecordingHandler.Status(HttpStatusCode.Forbidden, "{\"message\":\"Resource not accessible by integration\"}")
+            : null);
+        SetPrBody("nothing");
+        var r = Run(Env());
+        r.ExitCode.Should().Be(1, "the verdict decides the exit code");
+        r.Out.Should().Contain("::warning title=TraceGate::the token cannot write checks").And.Contain("run mode: evaluate on pull_request and mode: publish on workflow_run");
+        File.ReadAllText(_runner.File("summary.md")).Should().StartWith("## ❌");
+    }
+
+    [Fact]
+    public void Run_ServerErrorThenSuccess_Retries()
+    {
+        int failures = 0;
+        _http.Faults.Add((req, _) => req.Method == HttpMethod.Post && failures++ < 2 ? RecordingHandler.Status(HttpStatusCode.BadGateway) : null);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _http.Requests.Count(q => q.Method == "POST").Should().Be(3);
+        _sleeps.Should().HaveCount(2);
+        r.Out.Should().Contain("HTTP 502; retry 1 of 3");
+    }
+
+    [Fact]
+    public void Run_SecondaryRateLimit_WaitsForRetryAfter()
+    {
+        int hits = 0;
+        _http.Faults.Add((req, _) => req.Method == HttpMethod.Patch && hits++ == 0
+            ? RecordingHandler.Status(HttpStatusCode.Forbidden, "{\"message\":\"You have exceeded a secondary rate limit\"}", TimeSpan.FromSeconds(7))
+            : null);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _sleeps.Should().Equal(TimeSpan.FromSeconds(7));
+    }
+
+    [Fact]
+    public void Run_ApiHangsPastTheTimeout_GivesUpWithPublishFailedAndKeepsTheVerdict()
+    {
+        var env = Env();
+        _http.Faults.Add((req, _) =>
+        {
+            if (req.Method == HttpMethod.Post)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(600));
+            }
+
+            return null;
+        });
+        var r = CliHarness.RunWithHttp(_ws.Path, env, _http, new RetryPolicy { MaxAttempts = 2, AttemptTimeout = TimeSpan.FromMilliseconds(200), Sleep = (_, _) => Task.CompletedTask }, "check");
+        r.ExitCode.Should().Be(3, r.Out + r.Error);
+        r.Error.Should().Contain("publishing to GitHub failed").And.Contain("The verdict is in the step summary");
+        File.ReadAllText(_runner.File("summary.md")).Should().StartWith("## ✅ TraceGate: passed");
+    }
+
+    [Fact]
+    public void Run_HostilePrText_StaysInertEverywhereAndTheTokenNeverAppears()
+    {
+        var hostile = "Incident: INC-2471\n::set-output name=conclusion::success\n::add-mask::x\n::stop-commands::abc\n%0A::error::smuggled\n"
+            + "Invariant: <script>alert(1)</script> @octocat @acme/admins ${{ secrets.GITHUB_TOKEN }} $(curl evil) ##vso[task.complete result=Succeeded]\n"
+            + "Rollback: ::warning::x\n";
+        SetPrBody(hostile);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(1);
+        var summary = File.ReadAllText(_runner.File("summary.md"));
+        var checkRun = string.Join("\n", _http.Writes.Select(w => w.Body));
+        foreach (var line in (r.Out + r.Error).Split('\n'))
+        {
+            if (line.StartsWith("::", StringComparison.Ordinal))
+            {
+                line.Should().MatchRegex(@"^::(error|warning) (file=[^,:]+,line=\d+,)?title=TraceGate[^:]*::", "only TraceGate's own annotations are commands");
+            }
+        }
+
+        (r.Out + r.Error).Should().NotContain("\n::set-output").And.NotContain("\n::add-mask").And.NotContain("\n::stop-commands").And.NotContain("##vso[");
+        foreach (var text in new[] { summary, checkRun })
+        {
+            text.Should().NotContain("<script").And.NotContain("@octocat").And.NotContain("@acme/admins").And.NotContain("##vso[");
+        }
+
+        foreach (var text in new[] { r.Out, r.Error, summary, checkRun, File.ReadAllText(_runner.File("output.txt")), File.ReadAllText(Path.Combine(_ws.Path, ".tracegate", "report.json")) })
+        {
+            text.Should().NotContain(Token);
+        }
+    }
+
+    [Fact]
+    public void Evaluate_WritesTheArtifactAndNeverWritesToTheApi()
+    {
+        var r = Run(Env(("INPUT_MODE", "evaluate")));
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _http.Writes.Should().BeEmpty();
+        var meta = JsonNode.Parse(File.ReadAllText(Path.Combine(_ws.Path, "tracegate-artifact", "event.json")))!;
+        meta["head_sha"]!.GetValue<string>().Should().Be(HeadSha);
+        meta["pull_number"]!.GetValue<int>().Should().Be(PrNumber);
+        File.Exists(Path.Combine(_ws.Path, "tracegate-artifact", "report.json")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Publish_OnWorkflowRun_PostsTheEvaluatedVerdictToTheHeadCommit()
+    {
+        SetPrBody("nothing");
+        Run(Env(("INPUT_MODE", "evaluate"))).ExitCode.Should().Be(1);
+        var workflowRun = Webhooks.Example("workflow_run", "completed");
+        workflowRun["workflow_run"]!["head_sha"] = HeadSha;
+        var env = Env(("INPUT_MODE", "publish"), ("GITHUB_EVENT_NAME", "workflow_run"), ("GITHUB_EVENT_PATH", _runner.Write("wr.json", workflowRun.ToJsonString())));
+        var r = Run(env);
+        r.ExitCode.Should().Be(1, r.Out + r.Error);
+        var create = _http.Writes.Single(w => w.Method == "POST");
+        Json(create)["head_sha"]!.GetValue<string>().Should().Be(HeadSha);
+        Json(_http.Writes.Last())["conclusion"]!.GetValue<string>().Should().Be("failure");
+        _http.Writes.Should().OnlyContain(w => w.Status < 300);
+    }
+
+    [Fact]
+    public void Publish_ArtifactForAnotherCommit_IsRefused()
+    {
+        Run(Env(("INPUT_MODE", "evaluate"))).ExitCode.Should().Be(0);
+        var workflowRun = Webhooks.Example("workflow_run", "completed");
+        workflowRun["workflow_run"]!["head_sha"] = "0000000000000000000000000000000000000001";
+        var r = Run(Env(("INPUT_MODE", "publish"), ("GITHUB_EVENT_NAME", "workflow_run"), ("GITHUB_EVENT_PATH", _runner.Write("wr.json", workflowRun.ToJsonString()))));
+        r.ExitCode.Should().Be(2);
+        r.Error.Should().Contain("refusing to publish");
+        _http.Writes.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Inputs_WithBadValues_ExitTwoNamingTheInput()
+    {
+        var r = Run(Env(("INPUT_FAIL-ON", "sometimes")));
+        r.ExitCode.Should().Be(2);
+        r.Error.Should().Contain("input fail-on is 'sometimes': expected failure or never");
+    }
+}
+
+internal static class FluentExtensions
+{
+    public static T Also<T>(this T value, Action<T> action)
+    {
+        action(value);
+        return value;
+    }
+}

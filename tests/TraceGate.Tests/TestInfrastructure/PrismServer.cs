@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TraceGate.Tests.TestInfrastructure;
+
+/// <summary>
+/// Prism serving GitHub's published OpenAPI description (npm @octokit/openapi) on loopback. It rejects requests
+/// whose path, query or body do not match the description (422), so every request TraceGate sends is checked
+/// against GitHub's contract. One server for the whole test run.
+/// </summary>
+public sealed class PrismServer : IDisposable
+{
+    private readonly Process _process;
+
+    public PrismServer()
+    {
+        var dir = Path.Combine(Repo.Root, "tests", "mock-servers");
+        var prism = Path.Combine(dir, "node_modules", ".bin", "prism");
+        if (!File.Exists(prism))
+        {
+            throw new InvalidOperationException("prism is not installed: ./build.sh test runs npm ci in tests/mock-servers");
+        }
+
+        Port = FreePort();
+        var spec = Path.Combine(dir, "node_modules", "@octokit", "openapi", "generated", "api.github.com.json");
+        var psi = new ProcessStartInfo(prism, ["mock", spec, "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(psi)!;
+        var ready = new TaskCompletionSource();
+        var log = new System.Text.StringBuilder();
+        _process.OutputDataReceived += (_, e) =>
+        {
+            lock (log)
+            {
+                log.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains("Prism is listening", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            lock (log)
+            {
+                log.AppendLine(e.Data);
+            }
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        if (!ready.Task.Wait(TimeSpan.FromSeconds(120)))
+        {
+            Dispose();
+            throw new InvalidOperationException("prism did not start within 120 s:\n" + log);
+        }
+    }
+
+    public int Port { get; }
+
+    public Uri BaseUrl => new($"http://127.0.0.1:{Port}/");
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition("github-mock")]
+public sealed class GitHubMockCollection : ICollectionFixture<PrismServer>;

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text;
+
+namespace TraceGate.Tests.TestInfrastructure;
+
+public sealed record RecordedRequest(string Method, string PathAndQuery, string? Body, int Status, string? ResponseBody);
+
+/// <summary>
+/// Sits between TraceGate and the mock: records every request and the mock's verdict on it, sends
+/// <c>Accept: application/json</c> (prism answers 406 to GitHub's vendored type), and injects the faults a test
+/// asks for. Everything not faulted is answered by the schema-validating mock.
+/// </summary>
+public sealed class RecordingHandler(Uri mock) : DelegatingHandler(new SocketsHttpHandler())
+{
+    private readonly List<RecordedRequest> _requests = [];
+
+    public List<Func<HttpRequestMessage, int, HttpResponseMessage?>> Faults { get; } = [];
+
+    /// <summary>Replaces the mock's answer to a path (e.g. a PR whose body is hostile); the request is still validated.</summary>
+    public Dictionary<string, string> Overrides { get; } = [];
+
+    public IReadOnlyList<RecordedRequest> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return _requests.ToList();
+            }
+        }
+    }
+
+    public IEnumerable<RecordedRequest> Writes => Requests.Where(r => r.Method is "POST" or "PATCH" or "PUT" or "DELETE");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        string? body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+        int index;
+        lock (_requests)
+        {
+            index = _requests.Count;
+        }
+
+        foreach (var fault in Faults)
+        {
+            if (fault(request, index) is { } faulted)
+            {
+                Record(request, body, (int)faulted.StatusCode, null);
+                return faulted;
+            }
+        }
+
+        var target = new Uri(mock, request.RequestUri!.PathAndQuery);
+        var forward = new HttpRequestMessage(request.Method, target);
+        foreach (var h in request.Headers)
+        {
+            forward.Headers.TryAddWithoutValidation(h.Key, h.Value);
+        }
+
+        forward.Headers.Accept.Clear();
+        forward.Headers.Accept.ParseAdd("application/json");
+        if (body is not null)
+        {
+            forward.Content = new StringContent(body, Encoding.UTF8, request.Content!.Headers.ContentType?.MediaType ?? "application/json");
+        }
+
+        var response = await base.SendAsync(forward, cancellationToken);
+        var responseBody = await response.Content.ReadAsStringAsync(cancellationToken);
+        Record(request, body, (int)response.StatusCode, responseBody);
+        if (Overrides.TryGetValue(request.RequestUri.AbsolutePath, out var replacement) && response.IsSuccessStatusCode)
+        {
+            response.Content = new StringContent(replacement, Encoding.UTF8, "application/json");
+        }
+
+        return response;
+    }
+
+    private void Record(HttpRequestMessage request, string? body, int status, string? responseBody)
+    {
+        lock (_requests)
+        {
+            _requests.Add(new RecordedRequest(request.Method.Method, request.RequestUri!.PathAndQuery, body, status, responseBody));
+        }
+    }
+
+    public static HttpResponseMessage Status(HttpStatusCode code, string body = "{\"message\":\"injected\"}", TimeSpan? retryAfter = null)
+    {
+        var r = new HttpResponseMessage(code) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (retryAfter is { } after)
+        {
+            r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(after);
+        }
+
+        return r;
+    }
+}
