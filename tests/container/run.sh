@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Builds the action's Dockerfile and runs the image exactly as GitHub runs a container action: the workspace at
+# /github/workspace, the event file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, INPUT_* variables with their
+# hyphens, against prism serving GitHub's published OpenAPI description. Fails on any mismatch.
+#
+# This machine reaches no container registry, so: the base image is made with debootstrap and `docker import`; the
+# Dockerfile's build stage gets PREBUILT=1 and takes the binary that `./build.sh publish` made with the same
+# `dotnet publish` command (the SDK image cannot be pulled here); the final stage is built as written.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${prism_pid:-}" ] && kill "$prism_pid" 2>/dev/null || true
+  [ -n "${proxy_pid:-}" ] && kill "$proxy_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+say() { echo "container-test: $*"; }
+
+need=()
+command -v dockerd >/dev/null || need+=(docker.io)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if ! docker info >/dev/null 2>&1; then
+  (dockerd --bridge=none --iptables=false --ip-forward=false --ip-masq=false >/tmp/tracegate-dockerd.log 2>&1 &)
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { cat /tmp/tracegate-dockerd.log; say "dockerd did not start"; exit 1; }
+fi
+
+if ! docker image inspect tracegate-base:bookworm >/dev/null 2>&1; then
+  say "making the base image with debootstrap (bookworm, minbase, git, ca-certificates)"
+  debootstrap --variant=minbase --include=git,ca-certificates bookworm "$work/rootfs" >/dev/null
+  tar -C "$work/rootfs" -c . | docker import - tracegate-base:bookworm >/dev/null
+fi
+
+[ -x out/tracegate/tracegate ] || ./build.sh publish >/dev/null
+say "building the Dockerfile offline (--network none, PREBUILT=1: the binary was published outside with the same command)"
+DOCKER_BUILDKIT=0 docker build -q --network none \
+  --build-arg SDK_IMAGE=tracegate-base:bookworm --build-arg RUNTIME_IMAGE=tracegate-base:bookworm --build-arg PREBUILT=1 \
+  -t tracegate-action:test . >/dev/null
+size=$(docker image inspect -f '{{.Size}}' tracegate-action:test)
+say "image size $((size / 1024 / 1024)) MiB (of which the binary $(( $(stat -c %s out/tracegate/tracegate) / 1024 / 1024 )) MiB)"
+
+# The GitHub API mock, behind a recording proxy.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+prism_port=$(free_port); proxy_port=$(free_port)
+(cd tests/mock-servers && exec node_modules/.bin/prism mock node_modules/@octokit/openapi/generated/api.github.com.json -h 127.0.0.1 -p "$prism_port" >"$work/prism.log" 2>&1) &
+prism_pid=$!
+node tests/mock-servers/proxy.mjs "$proxy_port" "$prism_port" "$work/requests.jsonl" >"$work/proxy.log" 2>&1 &
+proxy_pid=$!
+for _ in $(seq 120); do grep -q "Prism is listening" "$work/prism.log" 2>/dev/null && break; sleep 1; done
+grep -q "Prism is listening" "$work/prism.log" || { tail "$work/prism.log"; say "prism did not start"; exit 1; }
+
+# The runner's layout: a workspace (the bundled example), the event, the file commands.
+mkdir -p "$work/workspace" "$work/workflow" "$work/file_commands"
+cp -r examples/payments/. "$work/workspace/"
+node -e '
+  const all = require("./tests/mock-servers/node_modules/@octokit/webhooks-examples/api.github.com/index.json");
+  const ev = all.find(e => e.name === "pull_request").examples.find(x => x.action === "opened");
+  ev.pull_request.body = require("fs").readFileSync(process.argv[1], "utf8");
+  require("fs").writeFileSync(process.argv[2], JSON.stringify(ev));
+' examples/payments/pr-body.md "$work/workflow/event.json"
+touch "$work/file_commands/set_output" "$work/file_commands/step_summary"
+head_sha=$(node -e 'console.log(require(process.argv[1]).pull_request.head.sha)' "$work/workflow/event.json")
+token="ghs_containertesttoken0123456789SECRET"
+
+say "running the action's image as the runner does"
+start=$(date +%s%N)
+set +e
+docker run --rm --network host \
+  --workdir /github/workspace \
+  -v "$work/workspace:/github/workspace" -v "$work/workflow:/github/workflow" -v "$work/file_commands:/github/file_commands" \
+  -e GITHUB_ACTIONS=true -e GITHUB_EVENT_NAME=pull_request -e GITHUB_EVENT_PATH=/github/workflow/event.json \
+  -e GITHUB_WORKSPACE=/github/workspace -e GITHUB_REPOSITORY=acme/payments -e GITHUB_SHA="$head_sha" \
+  -e GITHUB_API_URL="http://127.0.0.1:$proxy_port" -e GITHUB_SERVER_URL=https://github.test -e GITHUB_RUN_ID=7 \
+  -e GITHUB_OUTPUT=/github/file_commands/set_output -e GITHUB_STEP_SUMMARY=/github/file_commands/step_summary \
+  -e INPUT_TOKEN="$token" -e "INPUT_CHECK-NAME=TraceGate" -e "INPUT_FAIL-ON=failure" -e INPUT_MODE=run -e INPUT_COMMENT=true \
+  -e INPUT_POLICY=.tracegate.yml -e INPUT_TRACES= -e INPUT_BASELINE= -e "INPUT_TEST-RESULTS=" \
+  tracegate-action:test >"$work/stdout" 2>"$work/stderr"
+code=$?
+set -e
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+cat "$work/stdout" "$work/stderr"
+fail() { say "FAILED: $*"; echo "--- requests"; cat "$work/requests.jsonl" 2>/dev/null; exit 1; }
+
+# The action reads the PR description fresh from the API, and the mock answers with GitHub's example PR, which holds
+# no evidence: the evidence gate fails (exit 1 with fail-on: failure) while the example's trace gates pass.
+[ "$code" = 1 ] || fail "the container exited $code, expected 1 (evidence missing in the mock's PR)"
+grep -q "FAIL  evidence.incident" "$work/stdout" || fail "evidence was not judged from the API's PR description"
+grep -q "pass  traces.fee-before-debit" "$work/stdout" || fail "the trace gates did not run on the mounted workspace"
+grep -q "pass  traces.apply-latency" "$work/stdout" || fail "the baseline comparison did not run"
+python3 - "$work/requests.jsonl" "$head_sha" "$token" <<'PY' || fail "the API requests were not what the runner expects"
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+head, token = sys.argv[2], sys.argv[3]
+bad = [r for r in reqs if r["status"] >= 300]
+assert not bad, f"prism rejected: {bad}"
+assert all(r["auth"] == "present" for r in reqs), "every request is authenticated"
+paths = [(r["method"], r["path"].split("?")[0]) for r in reqs]
+assert ("POST", "/repos/acme/payments/check-runs") in paths, paths
+done = [json.loads(r["body"]) for r in reqs if r["method"] == "PATCH" and "/check-runs/" in r["path"]]
+assert done and done[-1]["status"] == "completed" and done[-1]["conclusion"] == "failure", done
+create = [json.loads(r["body"]) for r in reqs if r["method"] == "POST" and r["path"].endswith("/check-runs")][0]
+assert create["head_sha"] == head, create
+assert any(r["path"].endswith("/comments") for r in reqs), "the sticky comment was posted"
+assert not any(token in r["body"] for r in reqs), "the token never appears in a body"
+print(f"container-test: {len(reqs)} requests, all accepted by the GitHub API mock; check run {done[-1]['conclusion']}")
+PY
+grep -q '^conclusion<<ghadelimiter_' "$work/file_commands/set_output" || fail "no conclusion output"
+grep -q '^report<<ghadelimiter_' "$work/file_commands/set_output" || fail "no report output"
+grep -q '^## .*TraceGate' "$work/file_commands/step_summary" || fail "no step summary"
+[ -f "$work/workspace/.tracegate/report.json" ] || fail "no JSON report in the workspace"
+if grep -q "$token" "$work/stdout" "$work/stderr" "$work/file_commands/set_output" "$work/file_commands/step_summary"; then fail "the token was printed"; fi
+
+# Cold start: the binary alone in a fresh container.
+cold_start=$( { /usr/bin/time -f '%e' docker run --rm --network none --entrypoint /usr/local/bin/tracegate tracegate-action:test --help >/dev/null; } 2>&1 )
+say "passed: the action ran in ${elapsed_ms} ms (container start included); 'docker run ... --help' took ${cold_start} s"
