@@ -32,9 +32,13 @@ public static class CliApp
             check.Add(o);
         }
 
-        check.SetAction(parse => exit = Guard(ctx, () => GitHubActionsHost.Applies(ctx, parse.Tokens.Count(t => t.Type == System.CommandLine.Parsing.TokenType.Option))
-            ? GitHubActionsHost.Run(ctx, handlerFactory, retry)
-            : Check(ctx, CommandLine(parse, inputs, reportJson, summaryMd), evidenceOnly: false)));
+        check.SetAction(parse =>
+        {
+            int options = parse.Tokens.Count(t => t.Type == System.CommandLine.Parsing.TokenType.Option);
+            exit = Guard(ctx, () => GitHubActionsHost.Applies(ctx, options) ? GitHubActionsHost.Run(ctx, handlerFactory, retry)
+                : AzurePipelinesHost.Applies(ctx, options) ? AzurePipelinesHost.Run(ctx, handlerFactory, retry)
+                : Check(ctx, CommandLine(parse, inputs, reportJson, summaryMd), evidenceOnly: false));
+        });
 
         var evidence = new Command("evidence", "Print the evidence found in the PR description and commit trailers as JSON, for debugging a template.");
         foreach (var o in inputs)

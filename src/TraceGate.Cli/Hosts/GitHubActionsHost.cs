@@ -49,8 +49,9 @@ public static class GitHubActionsHost
         {
             throw;
         }
-        catch (Exception e) when (e is HttpRequestException or Octokit.ApiException or JsonException)
+        catch (Exception e) when (e is HttpRequestException or Octokit.ApiException or JsonException or InvalidOperationException or KeyNotFoundException)
         {
+            // An API failure or an answer of an unexpected shape is reported, never a stack trace.
             throw new UserInputException(Scrub(e.Message, inputs.Token));
         }
     }

@@ -9,11 +9,16 @@ namespace TraceGate.Tests.TestInfrastructure;
 /// whose path, query or body do not match the description (422), so every request TraceGate sends is checked
 /// against GitHub's contract. One server for the whole test run.
 /// </summary>
-public sealed class PrismServer : IDisposable
+public class PrismServer : IDisposable
 {
     private readonly Process _process;
 
     public PrismServer()
+        : this(Path.Combine(Repo.Root, "tests", "mock-servers", "node_modules", "@octokit", "openapi", "generated", "api.github.com.json"))
+    {
+    }
+
+    protected PrismServer(string spec)
     {
         var dir = Path.Combine(Repo.Root, "tests", "mock-servers");
         var prism = Path.Combine(dir, "node_modules", ".bin", "prism");
@@ -23,7 +28,6 @@ public sealed class PrismServer : IDisposable
         }
 
         Port = FreePort();
-        var spec = Path.Combine(dir, "node_modules", "@octokit", "openapi", "generated", "api.github.com.json");
         var psi = new ProcessStartInfo(prism, ["mock", spec, "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
@@ -67,6 +71,12 @@ public sealed class PrismServer : IDisposable
 
     public void Dispose()
     {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -89,3 +99,10 @@ public sealed class PrismServer : IDisposable
 
 [CollectionDefinition("github-mock")]
 public sealed class GitHubMockCollection : ICollectionFixture<PrismServer>;
+
+/// <summary>Prism serving the Azure DevOps Git REST API 7.1 description from shared/specs; it also requires a Bearer
+/// token (401 without one).</summary>
+public sealed class AzurePrismServer() : PrismServer(Path.Combine(Repo.Root, "..", "shared", "specs", "azure-devops-git-7.1.json"));
+
+[CollectionDefinition("azure-mock")]
+public sealed class AzureMockCollection : ICollectionFixture<AzurePrismServer>;

@@ -1,0 +1,150 @@
+using TraceGate.Cli.Inputs;
+using TraceGate.Cli.Publishers;
+using TraceGate.Cli.Publishers.Azure;
+using TraceGate.Core.Model;
+using TraceGate.Core.Rendering;
+
+namespace TraceGate.Cli.Hosts;
+
+/// <summary>
+/// <c>tracegate check</c> inside Azure Pipelines (TF_BUILD=True, no option given): the task's INPUT_* variables and
+/// the agent's predefined variables give everything. On a PR build it reads the PR and its commits with the REST API
+/// (7.1), runs every gate, posts a PR status and keeps one comment thread. On any other build it runs the trace gates
+/// and says that evidence was skipped. The verdict is written to files and the summary before anything is posted.
+/// </summary>
+public static class AzurePipelinesHost
+{
+    private const int MaxCommits = 250;
+
+    public static bool Applies(RunContext ctx, int optionTokens) =>
+        string.Equals(ctx.Environment.GetValueOrDefault("TF_BUILD"), "True", StringComparison.OrdinalIgnoreCase) && optionTokens == 0;
+
+    public static int Run(RunContext ctx, Func<HttpMessageHandler>? handlerFactory = null, RetryPolicy? retry = null)
+    {
+        var env = ctx.Environment;
+        var inputs = ActionInputs.From(env);
+        string workspace = Var(env, "BUILD_SOURCESDIRECTORY") ?? Var(env, "SYSTEM_DEFAULTWORKINGDIRECTORY") ?? ctx.CurrentDirectory;
+        bool isPr = string.Equals(Var(env, "BUILD_REASON"), "PullRequest", StringComparison.OrdinalIgnoreCase);
+        string token = inputs.Token.Length > 0 ? inputs.Token : Var(env, "SYSTEM_ACCESSTOKEN") ?? "";
+        bool comment = ActionInputs.Read(env, "comment") is not { Length: > 0 } || inputs.Comment;
+
+        CheckRunner.FetchedEvidence? fetched = null;
+        AzureDevOpsApi? api = null;
+        int prId = 0;
+        try
+        {
+            if (isPr)
+            {
+                if (!int.TryParse(Var(env, "SYSTEM_PULLREQUEST_PULLREQUESTID"), out prId))
+                {
+                    throw new UserInputException("BUILD_REASON is PullRequest but SYSTEM_PULLREQUEST_PULLREQUESTID is not a number");
+                }
+
+                if (token.Length == 0)
+                {
+                    throw new UserInputException("SYSTEM_ACCESSTOKEN is not set: map it into the step, e.g. env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }, "
+                        + "and allow the build service to contribute to pull requests");
+                }
+
+                var collection = Var(env, "SYSTEM_COLLECTIONURI") ?? throw new UserInputException("SYSTEM_COLLECTIONURI is not set: run inside Azure Pipelines");
+                var project = Var(env, "SYSTEM_TEAMPROJECT") ?? throw new UserInputException("SYSTEM_TEAMPROJECT is not set");
+                var repository = Var(env, "BUILD_REPOSITORY_ID") ?? throw new UserInputException("BUILD_REPOSITORY_ID is not set");
+                api = new AzureDevOpsApi(new Uri(collection), project, repository, token,
+                    new RetryHandler(handlerFactory?.Invoke() ?? new SocketsHttpHandler(), retry ?? new RetryPolicy(),
+                        m => ctx.Out.WriteLine("tracegate: " + GitHubActionsHost.Scrub(m, token))));
+                var pr = api.PullRequest(prId).GetAwaiter().GetResult();
+                string body = pr.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "";
+                var commits = api.Commits(prId, MaxCommits).GetAwaiter().GetResult();
+                fetched = new CheckRunner.FetchedEvidence(body, commits.Select(c => c.Message).ToList(), commits.Select(c => c.Id).ToList());
+                ctx.Out.WriteLine($"tracegate: read pull request {prId} and its {commits.Count} commits from the API");
+            }
+
+            var commandLine = ActionInputs.SettingsLayer(env);
+            commandLine["workspace"] = workspace;
+            var report = CheckRunner.Run(ctx with { CurrentDirectory = workspace }, commandLine, fetched).Report;
+            if (!isPr)
+            {
+                ctx.Out.WriteLine($"tracegate: this build is not for a pull request (BUILD_REASON={Untrusted.Line(Var(env, "BUILD_REASON") ?? "unset", 50)}): trace gates ran, evidence was skipped");
+            }
+
+            WriteLocal(ctx, report, workspace);
+            bool published = true;
+            if (api is not null && inputs.Mode != "evaluate")
+            {
+                published = Publish(ctx, api, prId, inputs, comment, report, token);
+            }
+
+            bool ok = report.Conclusion == Conclusion.Success || !inputs.FailOnFailure;
+            ctx.Out.WriteLine(LoggingCommands.Complete(ok && published, AzureDevOpsPublisher.Title(report)));
+            return !published ? ExitCodes.PublishFailed : ok ? ExitCodes.Success : ExitCodes.GateFailed;
+        }
+        catch (AzureDevOpsException e) when (!isPr || fetched is null)
+        {
+            throw new UserInputException("reading the pull request failed: " + GitHubActionsHost.Scrub(e.Message, token));
+        }
+        catch (HttpRequestException e)
+        {
+            throw new UserInputException("reading the pull request failed: " + GitHubActionsHost.Scrub(e.Message, token));
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or System.Text.Json.JsonException)
+        {
+            // An answer of an unexpected shape is reported, never a stack trace.
+            throw new UserInputException("the Azure DevOps API answered with an unexpected document: " + GitHubActionsHost.Scrub(e.Message, token));
+        }
+        finally
+        {
+            api?.Dispose();
+        }
+    }
+
+    private static bool Publish(RunContext ctx, AzureDevOpsApi api, int prId, ActionInputs inputs, bool comment, Report report, string token)
+    {
+        var env = ctx.Environment;
+        string? targetUrl = Var(env, "SYSTEM_COLLECTIONURI") is { } c && Var(env, "SYSTEM_TEAMPROJECT") is { } p && Var(env, "BUILD_BUILDID") is { } b
+            ? $"{c.TrimEnd('/')}/{Uri.EscapeDataString(p)}/_build/results?buildId={Uri.EscapeDataString(b)}"
+            : null;
+        var publisher = new AzureDevOpsPublisher(api);
+        try
+        {
+            publisher.PostStatus(prId, inputs.CheckName, report, targetUrl).GetAwaiter().GetResult();
+            ctx.Out.WriteLine($"tracegate: PR status tracegate/{Untrusted.Line(inputs.CheckName, 100)}: {(report.Conclusion == Conclusion.Success ? "succeeded" : "failed")}");
+            if (comment)
+            {
+                publisher.UpsertThread(prId, inputs.CheckName, report).GetAwaiter().GetResult();
+                ctx.Out.WriteLine("tracegate: comment thread updated");
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is AzureDevOpsException or HttpRequestException)
+        {
+            ctx.Out.WriteLine(LoggingCommands.Warning("publishing to Azure DevOps failed: " + GitHubActionsHost.Scrub(e.Message, token)
+                + (e is AzureDevOpsException { Status: 401 or 403 } ? ". Give the build service 'Contribute to pull requests' on the repository." : "")
+                + " The verdict is in the summary and the JSON report."));
+            ctx.Error.WriteLine("tracegate: error: publishing to Azure DevOps failed: " + Untrusted.Line(GitHubActionsHost.Scrub(e.Message, token), 500));
+            return false;
+        }
+    }
+
+    private static void WriteLocal(RunContext ctx, Report report, string workspace)
+    {
+        string dir = Path.Combine(Var(ctx.Environment, "AGENT_TEMPDIRECTORY") ?? Path.Combine(workspace, ".tracegate"), "tracegate");
+        Directory.CreateDirectory(dir);
+        string json = Path.Combine(dir, "report.json");
+        string md = Path.Combine(dir, "summary.md");
+        File.WriteAllText(json, JsonReport.Render(report));
+        File.WriteAllText(md, MarkdownReport.Render(report, 1_000_000));
+        ctx.Out.Write(ConsoleReport.Render(report, color: false));
+        foreach (var check in report.Checks.Where(c => c.Outcome is Outcome.Fail or Outcome.Warn))
+        {
+            ctx.Out.WriteLine(LoggingCommands.LogIssue(check));
+        }
+
+        ctx.Out.WriteLine(LoggingCommands.UploadSummary(md));
+        ctx.Out.WriteLine(LoggingCommands.SetOutput("conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure"));
+        ctx.Out.WriteLine(LoggingCommands.SetOutput("report", json));
+        ctx.Out.WriteLine(LoggingCommands.SetOutput("failed-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Fail).Select(c => c.Id))));
+    }
+
+    private static string? Var(IReadOnlyDictionary<string, string?> env, string name) => env.GetValueOrDefault(name) is { Length: > 0 } v ? v : null;
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using TraceGate.Cli.Hosts;
+using TraceGate.Core.Model;
+using TraceGate.Core.Rendering;
+
+namespace TraceGate.Cli.Publishers.Azure;
+
+/// <summary>Writes the verdict to an Azure DevOps PR: a PR status, and one comment thread edited in place.</summary>
+public sealed class AzureDevOpsPublisher(AzureDevOpsApi api)
+{
+    /// <summary>Azure DevOps keeps PR comments up to 150,000 characters.</summary>
+    public const int CommentLimit = 150_000;
+
+    public async Task PostStatus(int pullRequestId, string checkName, Report report, string? targetUrl)
+    {
+        string json = JsonSerializerless.Object(w =>
+        {
+            w.WriteString("state", report.Conclusion == Conclusion.Success ? "succeeded" : "failed");
+            w.WriteString("description", Untrusted.Line(Title(report), 200));
+            w.WriteStartObject("context");
+            w.WriteString("genre", "tracegate");
+            w.WriteString("name", checkName);
+            w.WriteEndObject();
+            if (targetUrl is not null)
+            {
+                w.WriteString("targetUrl", targetUrl);
+            }
+        });
+        await api.SendJson(HttpMethod.Post, $"pullRequests/{pullRequestId}/statuses", json).ConfigureAwait(false);
+    }
+
+    /// <summary>One thread per check name, found by a hidden marker; re-runs edit its first comment, and the thread
+    /// is closed when the gate passes and active again when it fails.</summary>
+    public async Task UpsertThread(int pullRequestId, string checkName, Report report)
+    {
+        string marker = $"<!-- tracegate:{Uri.EscapeDataString(checkName)} -->";
+        string content = marker + "\n" + MarkdownReport.Render(report, CommentLimit - marker.Length - 1);
+        string status = report.Conclusion == Conclusion.Success ? "closed" : "active";
+        var threads = await api.Get($"pullRequests/{pullRequestId}/threads").ConfigureAwait(false);
+        foreach (var thread in AzureDevOpsApi.Items(threads))
+        {
+            if (!thread.TryGetProperty("comments", out var comments) || comments.GetArrayLength() == 0)
+            {
+                continue;
+            }
+
+            var first = comments[0];
+            if (first.TryGetProperty("content", out var c) && c.GetString()?.StartsWith(marker, StringComparison.Ordinal) == true)
+            {
+                long threadId = thread.GetProperty("id").GetInt64();
+                long commentId = first.GetProperty("id").GetInt64();
+                await api.SendJson(HttpMethod.Patch, $"pullRequests/{pullRequestId}/threads/{threadId}/comments/{commentId}",
+                    JsonSerializerless.Object(w => w.WriteString("content", content))).ConfigureAwait(false);
+                await api.SendJson(HttpMethod.Patch, $"pullRequests/{pullRequestId}/threads/{threadId}",
+                    JsonSerializerless.Object(w => w.WriteString("status", status))).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await api.SendJson(HttpMethod.Post, $"pullRequests/{pullRequestId}/threads", JsonSerializerless.Object(w =>
+        {
+            w.WriteStartArray("comments");
+            w.WriteStartObject();
+            w.WriteNumber("parentCommentId", 0);
+            w.WriteString("content", content);
+            w.WriteString("commentType", "text");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteString("status", status);
+        })).ConfigureAwait(false);
+    }
+
+    public static string Title(Report report) => report.Conclusion == Conclusion.Success
+        ? $"TraceGate passed: {report.Checks.Count(c => c.Outcome == Outcome.Pass)} checks"
+        : $"TraceGate failed: {report.Failed} of {report.Checks.Count} checks";
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using TraceGate.Cli.Publishers;
+using TraceGate.Tests.TestInfrastructure;
+
+namespace TraceGate.Tests.Cli;
+
+/// <summary>
+/// The Azure Pipelines task as the agent runs the binary: TF_BUILD=True, the task's INPUT_* variables and the
+/// predefined variables, against prism serving the Azure DevOps Git REST API 7.1 description (every request is
+/// validated; requests without a Bearer token get 401).
+/// </summary>
+[Collection("azure-mock")]
+public sealed class AzurePipelinesTests : IDisposable
+{
+    private const string Token = "azdo-TESTTOKEN-0123456789-SECRET";
+    private const string Base = "/acme/payments/_apis/git/repositories/repo-1";
+    private readonly TempDir _ws = new();
+    private readonly TempDir _agent = new();
+    private readonly RecordingHandler _http;
+
+    public AzurePipelinesTests(AzurePrismServer prism)
+    {
+        _http = new RecordingHandler(prism.BaseUrl);
+        foreach (var file in Directory.EnumerateFiles(Repo.Example, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(_ws.Path, Path.GetRelativePath(Repo.Example, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        SetPr(File.ReadAllText(Path.Combine(Repo.Example, "pr-body.md")));
+    }
+
+    public void Dispose()
+    {
+        _ws.Dispose();
+        _agent.Dispose();
+    }
+
+    private void SetPr(string description) =>
+        _http.Overrides[$"{Base}/pullrequests/17"] = new JsonObject { ["pullRequestId"] = 17, ["description"] = description }.ToJsonString();
+
+    private Dictionary<string, string?> Env(params (string Key, string? Value)[] extra)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["TF_BUILD"] = "True",
+            ["BUILD_REASON"] = "PullRequest",
+            ["SYSTEM_COLLECTIONURI"] = "https://dev.azure.test/acme/",
+            ["SYSTEM_TEAMPROJECT"] = "payments",
+            ["BUILD_REPOSITORY_ID"] = "repo-1",
+            ["SYSTEM_PULLREQUEST_PULLREQUESTID"] = "17",
+            ["SYSTEM_PULLREQUEST_SOURCECOMMITID"] = "1111111111111111111111111111111111111111",
+            ["BUILD_BUILDID"] = "99",
+            ["BUILD_SOURCESDIRECTORY"] = _ws.Path,
+            ["AGENT_TEMPDIRECTORY"] = _agent.Path,
+            ["SYSTEM_ACCESSTOKEN"] = Token,
+            ["INPUT_CHECK-NAME"] = "TraceGate",
+        };
+        foreach (var (k, v) in extra)
+        {
+            env[k] = v;
+        }
+
+        return env;
+    }
+
+    private CliResult Run(Dictionary<string, string?> env) =>
+        CliHarness.RunWithHttp(_ws.Path, env, _http, new RetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(1), Sleep = (_, _) => Task.CompletedTask }, "check");
+
+    private static JsonNode Json(RecordedRequest r) => JsonNode.Parse(r.Body!)!;
+
+    [Fact]
+    public void PullRequestBuild_PostsASchemaValidStatusAndOneThread()
+    {
+        var r = Run(Env());
+        r.ExitCode.Should().Be(0, r.Out + r.Error + string.Join("\n", _http.Requests.Select(q => $"{q.Method} {q.PathAndQuery} {q.Status} {q.ResponseBody}")));
+        _http.Requests.Should().OnlyContain(q => q.Status < 300, "prism accepted every request");
+        _http.Requests.Should().OnlyContain(q => q.PathAndQuery.Contains("api-version=7.1"));
+        var status = _http.Writes.Single(w => w.PathAndQuery.StartsWith($"{Base}/pullRequests/17/statuses", StringComparison.Ordinal));
+        var body = Json(status);
+        body["state"]!.GetValue<string>().Should().Be("succeeded");
+        body["context"]!["genre"]!.GetValue<string>().Should().Be("tracegate");
+        body["context"]!["name"]!.GetValue<string>().Should().Be("TraceGate");
+        body["targetUrl"]!.GetValue<string>().Should().Be("https://dev.azure.test/acme/payments/_build/results?buildId=99");
+        var thread = _http.Writes.Single(w => w.Method == "POST" && w.PathAndQuery.StartsWith($"{Base}/pullRequests/17/threads", StringComparison.Ordinal));
+        Json(thread)["comments"]![0]!["content"]!.GetValue<string>().Should().StartWith("<!-- tracegate:TraceGate -->\n## ✅ TraceGate: passed");
+        Json(thread)["status"]!.GetValue<string>().Should().Be("closed");
+    }
+
+    [Fact]
+    public void PullRequestBuild_WritesLoggingCommandsEscapedAsTheAgentRequires()
+    {
+        SetPr("Incident: INC-2471\nInvariant: 100% ; done ] \n");
+        var r = Run(Env());
+        r.ExitCode.Should().Be(1);
+        r.Out.Should().Contain("##vso[task.logissue type=error]TraceGate evidence.rollback: Rollback is missing");
+        r.Out.Should().Contain($"##vso[task.uploadsummary]{Path.Combine(_agent.Path, "tracegate", "summary.md")}");
+        r.Out.Should().Contain("##vso[task.setvariable variable=conclusion;isOutput=true]failure");
+        r.Out.Should().Contain("##vso[task.complete result=Failed;]");
+        File.ReadAllText(Path.Combine(_agent.Path, "tracegate", "summary.md")).Should().StartWith("## ❌");
+        Json(_http.Writes.First(w => w.PathAndQuery.Contains("/statuses")))["state"]!.GetValue<string>().Should().Be("failed");
+    }
+
+    [Fact]
+    public void TraceRuleFailure_IsAnIssueOnThePolicyLine()
+    {
+        File.Copy(Repo.Fixture("Traces/Fixtures/payments/buggy.pb"), Path.Combine(_ws.Path, "artifacts", "traces", "transfer-tests.pb"), overwrite: true);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(1);
+        r.Out.Should().Contain("##vso[task.logissue type=error;sourcepath=.tracegate.yml;linenumber=20]TraceGate traces.validate-attributes:");
+    }
+
+    [Fact]
+    public void ReRun_EditsTheExistingThreadInPlace()
+    {
+        // A thread list whose first comment carries TraceGate's marker, as a previous run left it.
+        _http.Overrides[$"{Base}/pullRequests/17/threads"] = """{"value":[{"id":5,"comments":[{"id":1,"content":"<!-- tracegate:TraceGate -->\nold"}]}],"count":1}""";
+        var r = Run(Env());
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _http.Writes.Should().NotContain(w => w.Method == "POST" && w.PathAndQuery.Contains("/threads"), "the thread is edited, not stacked");
+        _http.Writes.Should().Contain(w => w.Method == "PATCH" && w.PathAndQuery.StartsWith($"{Base}/pullRequests/17/threads/5/comments/1", StringComparison.Ordinal) && w.Status < 300);
+        var close = _http.Writes.Single(w => w.Method == "PATCH" && w.PathAndQuery.StartsWith($"{Base}/pullRequests/17/threads/5?", StringComparison.Ordinal));
+        close.Status.Should().BeLessThan(300);
+        Json(close)["status"]!.GetValue<string>().Should().Be("closed");
+    }
+
+    [Fact]
+    public void MissingAccessToken_SaysHowToMapIt()
+    {
+        var r = Run(Env(("SYSTEM_ACCESSTOKEN", null)));
+        r.ExitCode.Should().Be(2);
+        r.Error.Should().Contain("SYSTEM_ACCESSTOKEN is not set: map it into the step").And.Contain("$(System.AccessToken)");
+    }
+
+    [Fact]
+    public void NonPullRequestBuild_RunsTraceGatesAndSkipsEvidence()
+    {
+        var r = Run(Env(("BUILD_REASON", "IndividualCI"), ("SYSTEM_ACCESSTOKEN", null)));
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        r.Out.Should().Contain("evidence was skipped").And.Contain("pass  traces.fee-before-debit");
+        _http.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void StatusServerErrors_AreRetriedThenReportedAsPublishFailed()
+    {
+        _http.Faults.Add((req, _) => req.RequestUri!.AbsolutePath.EndsWith("/statuses", StringComparison.Ordinal) ? RecordingHandler.Status(HttpStatusCode.InternalServerError) : null);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(3);
+        _http.Requests.Count(q => q.PathAndQuery.Contains("/statuses")).Should().Be(4);
+        r.Out.Should().Contain("##vso[task.logissue type=warning]publishing to Azure DevOps failed");
+        File.Exists(Path.Combine(_agent.Path, "tracegate", "report.json")).Should().BeTrue("the verdict is never lost");
+    }
+
+    [Fact]
+    public void HostilePrText_CannotStartALoggingCommandAndTheTokenNeverAppears()
+    {
+        SetPr("Incident: INC-2471\nInvariant: x\n##vso[task.setvariable variable=secret]pwned\nRollback: ok ##vso[task.complete result=Succeeded;]done\n"
+            + "Repro: tests/test_transfer_repro.py::test_fee_guard_fires\nPrimary trace: 3f6b2a9c1e4d4b7f8a2c5e6d7f8091a2 %0A##vso[task.complete result=Succeeded;]\n");
+        var r = Run(Env());
+        foreach (var line in (r.Out + r.Error).Split('\n'))
+        {
+            int at = line.IndexOf("##vso[", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                at.Should().Be(0, "only TraceGate's own commands, at the start of a line");
+                line.Should().MatchRegex(@"^##vso\[task\.(logissue|uploadsummary|setvariable|complete)[ \]]");
+                line.IndexOf("##vso[", 1, StringComparison.Ordinal).Should().Be(-1, "no second command hides in the data: " + line);
+            }
+        }
+
+        var posted = string.Join("\n", _http.Writes.Select(w => w.Body));
+        posted.Should().NotContain("##vso[");
+        (r.Out + r.Error + posted + File.ReadAllText(Path.Combine(_agent.Path, "tracegate", "report.json"))).Should().NotContain(Token);
+    }
+}
