@@ -23,6 +23,9 @@ case "${1:-}" in
     # Schema-validating API mocks (prism with GitHub's and Azure DevOps' published API descriptions), webhook payloads.
     (cd tests/mock-servers && npm ci --no-audit --no-fund --loglevel=error)
     dotnet test TraceGate.sln -c Release
+    # The Azure Pipelines task's handler (azure-pipelines-task-lib MockTestRunner) and its task.json checks.
+    (cd azure-task && npm ci --no-audit --no-fund --loglevel=error && (cd TraceGate && npm ci --no-audit --no-fund --loglevel=error) \
+      && node check-task.mjs && node --test tests/)
     ;;
   publish)
     dotnet publish src/TraceGate.Cli -c Release -r linux-x64 -p:PublishAot=true -o out/tracegate
