@@ -13,3 +13,4 @@ cp ../out/tracegate/tracegate TraceGate/bin/linux-x64/tracegate
 mkdir -p ../out/azure
 npx tfx extension create --manifest-globs vss-extension.json --output-path ../out/azure --no-prompt --json > ../out/azure/tfx.json
 node -e 'const r = require("../out/azure/tfx.json"); console.log(`packaged ${r.path} (${(require("fs").statSync(r.path).size / 1048576).toFixed(1)} MiB)`)'
+bash tests/e2e.sh

@@ -30,13 +30,26 @@ async function run() {
       return;
     }
 
+    // The token: the input, the mapped SYSTEM_ACCESSTOKEN, or the job's own connection. Never through getVariable,
+    // which echoes values in debug logs; registered as a secret so the agent masks it anywhere it appears.
+    const token = tl.getInput('token', false) || process.env['SYSTEM_ACCESSTOKEN']
+      || tl.getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken', true) || '';
+    if (token) {
+      tl.setSecret(token);
+    }
+
     const isPullRequest = tl.getVariable('Build.Reason') === 'PullRequest';
-    if (isPullRequest && !tl.getInput('token', false) && !tl.getVariable('System.AccessToken')) {
+    if (isPullRequest && !token) {
       tl.setResult(tl.TaskResult.Failed, 'SYSTEM_ACCESSTOKEN is not set: map it into the step, e.g. env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }, and allow the build service to contribute to pull requests');
       return;
     }
 
-    const code = await tl.tool(binary).arg('check').execAsync({ ignoreReturnCode: true });
+    const env = { ...process.env };
+    if (token) {
+      env['SYSTEM_ACCESSTOKEN'] = token;
+    }
+
+    const code = await tl.tool(binary).arg('check').execAsync({ ignoreReturnCode: true, env });
     if (code === 0) {
       tl.setResult(tl.TaskResult.Succeeded, 'TraceGate passed');
     } else {

@@ -52,6 +52,14 @@ test('a PR build without the token mapping says how to map it', async () => {
   assert.strictEqual(tr.invokedToolCount, 0);
 });
 
+test('the token is registered as a secret and never echoed', async () => {
+  const tr = await runScenario({ variables: { 'Build.Reason': 'PullRequest', 'System.AccessToken': 'sekret-token-value' }, exitCode: 0 });
+  assert.ok(tr.succeeded, tr.stdout);
+  assert.ok(tr.stdOutContained('##vso[task.setsecret]sekret-token-value'), 'setSecret tells the agent to mask it');
+  const lines = tr.stdout.split('\n').filter((l) => l.includes('sekret-token-value') && !l.startsWith('##vso[task.setsecret]'));
+  assert.deepStrictEqual(lines, []);
+});
+
 test('a CI build needs no token', async () => {
   const tr = await runScenario({ variables: { 'Build.Reason': 'IndividualCI' }, exitCode: 0 });
   assert.ok(tr.succeeded, tr.stdout);

@@ -8,10 +8,10 @@ const taskPath = path.join(__dirname, '..', '..', 'TraceGate', 'index.js');
 const tmr = new mr.TaskMockRunner(taskPath);
 const scenario = JSON.parse(process.env.SCENARIO || '{}');
 for (const [name, value] of Object.entries(scenario.inputs || {})) tmr.setInput(name, value);
-// The agent exposes variables as environment variables (Build.Reason -> BUILD_REASON); the token, as a secret.
+// The agent exposes variables as environment variables (Build.Reason -> BUILD_REASON).
 for (const [name, value] of Object.entries(scenario.variables || {})) {
-  if (name === 'System.AccessToken') tmr.setVariableName(name, value, true);
-  else process.env[name.replace(/\./g, '_').toUpperCase()] = value;
+  // The token as the pipeline maps it (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)).
+  process.env[name.replace(/\./g, '_').toUpperCase()] = value;
 }
 if (scenario.platform) Object.defineProperty(process, 'platform', { value: scenario.platform });
 
