@@ -27,6 +27,11 @@ public class PrismServer : IDisposable
             throw new InvalidOperationException("prism is not installed: ./build.sh test runs npm ci in tests/mock-servers");
         }
 
+        if (!File.Exists(spec))
+        {
+            throw new InvalidOperationException($"the API description {spec} is missing (shared/specs sits beside the checkout)");
+        }
+
         Port = FreePort();
         var psi = new ProcessStartInfo(prism, ["mock", spec, "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
@@ -56,12 +61,24 @@ public class PrismServer : IDisposable
                 log.AppendLine(e.Data);
             }
         };
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("prism exited at start-up"));
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        if (!ready.Task.Wait(TimeSpan.FromSeconds(120)))
+        bool started;
+        try
+        {
+            started = ready.Task.Wait(TimeSpan.FromSeconds(120));
+        }
+        catch (AggregateException)
+        {
+            started = false;
+        }
+
+        if (!started)
         {
             Dispose();
-            throw new InvalidOperationException("prism did not start within 120 s:\n" + log);
+            throw new InvalidOperationException("prism did not start:\n" + log);
         }
     }
 
