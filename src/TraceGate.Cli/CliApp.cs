@@ -63,7 +63,23 @@ public static class CliApp
         var init = new Command("init", "Draft a policy from a good run: span names, attributes present on every span of a name, event order, and duration budgets from the measured p95 with a margin.") { initTraces, initOut, force };
         init.SetAction(parse => exit = Guard(ctx, () => TraceTools.Init(ctx, parse.GetValue(initTraces) ?? [], parse.GetValue(initOut)!, parse.GetValue(force))));
 
-        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, init };
+        var listen = new Option<string>("--listen") { Description = "HOST:PORT to listen on (port 0 picks a free port; the ready line says which).", DefaultValueFactory = _ => "127.0.0.1:4318" };
+        var outFile = new Option<string>("--out") { Description = "The trace file to write (records are appended).", DefaultValueFactory = _ => "artifacts/traces/traces.pb" };
+        var format = new Option<string>("--format") { Description = "proto (length-prefixed OTLP protobuf records) or jsonl (OTLP JSON lines).", DefaultValueFactory = _ => "proto" };
+        var pidFile = new Option<string?>("--pid-file") { Description = "Write the process id here once listening." };
+        var maxBody = new Option<int>("--max-body-mib") { Description = "Largest request body accepted, in MiB (413 above).", DefaultValueFactory = _ => 16 };
+        var maxConcurrent = new Option<int>("--max-concurrent") { Description = "Requests handled at once; more get 503 with Retry-After.", DefaultValueFactory = _ => 8 };
+        var waitIdle = new Option<string?>("--wait-idle") { Description = "Instead of receiving: wait until the receiver at --listen has had no request for this long (e.g. 2s)." };
+        var waitTimeout = new Option<string>("--timeout") { Description = "With --wait-idle: give up after this long.", DefaultValueFactory = _ => "60s" };
+        var receive = new Command("receive", "Receive OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip) from a test run and write them to a file for tracegate check. Prints 'ready URL' once listening; stops on SIGTERM or SIGINT.")
+        {
+            listen, outFile, format, pidFile, maxBody, maxConcurrent, waitIdle, waitTimeout,
+        };
+        receive.SetAction(parse => exit = Guard(ctx, () => parse.GetValue(waitIdle) is { } idle
+            ? Receiver.ReceiveCommand.WaitIdle(ctx, parse.GetValue(listen)!, Receiver.ReceiveCommand.ParseDuration(idle, "--wait-idle"), Receiver.ReceiveCommand.ParseDuration(parse.GetValue(waitTimeout)!, "--timeout"))
+            : Receiver.ReceiveCommand.Run(ctx, parse.GetValue(listen)!, parse.GetValue(outFile)!, parse.GetValue(format)!, parse.GetValue(pidFile), parse.GetValue(maxBody), parse.GetValue(maxConcurrent))));
+
+        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, init, receive };
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {

@@ -98,7 +98,10 @@ const buggy = {
 };
 const slow = { ...correct, applyMs: (random) => 30 + random() * 30 };
 
-const runs = [
+export { scenario, correct, buggy, slow };
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+const runs = !isMain ? [] : [
   await scenario('good', 1, 30, correct),
   await scenario('baseline', 2, 30, { ...correct, version: '1.4.0' }),
   await scenario('buggy', 3, 30, buggy),
@@ -126,6 +129,7 @@ function write(dir, file, bytes) {
 }
 
 for (const { name, spans } of runs) {
+  if (!isMain) break;
   const protoBatches = batches(spans).map((b) => ProtobufTraceSerializer.serializeRequest(b));
   const jsonBatches = batches(spans).map((b) => JsonTraceSerializer.serializeRequest(b));
   // Concatenated ExportTraceServiceRequests are one valid protobuf message.
@@ -144,4 +148,4 @@ for (const { name, spans } of runs) {
     write(join(exampleDir, 'baseline'), 'transfer-tests.pb', concat(protoBatches));
   }
 }
-console.log(`wrote ${runs.length} scenarios to ${fixtureDir} and the example traces to ${exampleDir}`);
+if (isMain) console.log(`wrote ${runs.length} scenarios to ${fixtureDir} and the example traces to ${exampleDir}`);
