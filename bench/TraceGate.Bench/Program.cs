@@ -158,95 +158,15 @@ static Span NewSpan(Random random, byte[] traceId, ByteString? parent, string na
 
 static KeyValue Str(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
 
-// OTLP JSON (hex ids, 64-bit integers as strings), one request per line as the Collector's file exporter writes.
+// OTLP JSON lines, as the Collector's file exporter writes them: TraceGate's own codec (the receiver's jsonl output).
 static void WriteJsonLine(Stream output, ExportTraceServiceRequest request)
 {
     using (var w = new Utf8JsonWriter(output))
     {
-        w.WriteStartObject();
-        w.WriteStartArray("resourceSpans");
-        foreach (var rs in request.ResourceSpans)
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("resource");
-            WriteAttributes(w, rs.Resource.Attributes);
-            w.WriteEndObject();
-            w.WriteStartArray("scopeSpans");
-            foreach (var ss in rs.ScopeSpans)
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("scope");
-                w.WriteString("name", ss.Scope.Name);
-                w.WriteString("version", ss.Scope.Version);
-                w.WriteEndObject();
-                w.WriteStartArray("spans");
-                foreach (var s in ss.Spans)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("traceId", Convert.ToHexStringLower(s.TraceId.Span));
-                    w.WriteString("spanId", Convert.ToHexStringLower(s.SpanId.Span));
-                    if (!s.ParentSpanId.IsEmpty)
-                    {
-                        w.WriteString("parentSpanId", Convert.ToHexStringLower(s.ParentSpanId.Span));
-                    }
-
-                    w.WriteString("name", s.Name);
-                    w.WriteNumber("kind", (int)s.Kind);
-                    w.WriteString("startTimeUnixNano", s.StartTimeUnixNano.ToString(CultureInfo.InvariantCulture));
-                    w.WriteString("endTimeUnixNano", s.EndTimeUnixNano.ToString(CultureInfo.InvariantCulture));
-                    WriteAttributes(w, s.Attributes);
-                    w.WriteStartArray("events");
-                    foreach (var e in s.Events)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("timeUnixNano", e.TimeUnixNano.ToString(CultureInfo.InvariantCulture));
-                        w.WriteString("name", e.Name);
-                        WriteAttributes(w, e.Attributes);
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndArray();
-                    w.WriteStartObject("status");
-                    w.WriteEndObject();
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
+        TraceGate.Core.Otlp.OtlpJsonCodec.Write(w, request);
     }
 
     output.WriteByte((byte)'\n');
-}
-
-static void WriteAttributes(Utf8JsonWriter w, IEnumerable<KeyValue> attributes)
-{
-    w.WriteStartArray("attributes");
-    foreach (var kv in attributes)
-    {
-        w.WriteStartObject();
-        w.WriteString("key", kv.Key);
-        w.WriteStartObject("value");
-        switch (kv.Value.ValueCase)
-        {
-            case AnyValue.ValueOneofCase.StringValue: w.WriteString("stringValue", kv.Value.StringValue); break;
-            case AnyValue.ValueOneofCase.IntValue: w.WriteString("intValue", kv.Value.IntValue.ToString(CultureInfo.InvariantCulture)); break;
-            case AnyValue.ValueOneofCase.DoubleValue: w.WriteNumber("doubleValue", kv.Value.DoubleValue); break;
-            case AnyValue.ValueOneofCase.BoolValue: w.WriteBoolean("boolValue", kv.Value.BoolValue); break;
-        }
-
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    w.WriteEndArray();
 }
 
 static Checked ObjectModel(string file)

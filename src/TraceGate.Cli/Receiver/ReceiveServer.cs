@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TraceGate.Core.Otlp;
 using TraceGate.Core.Otlp.Proto;
 
 namespace TraceGate.Cli.Receiver;

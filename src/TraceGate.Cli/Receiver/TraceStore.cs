@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Google.Protobuf;
+using TraceGate.Core.Otlp;
 using TraceGate.Core.Otlp.Proto;
 
 namespace TraceGate.Cli.Receiver;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using TraceGate.Core.Otlp.Proto;
 
-namespace TraceGate.Cli.Receiver;
+namespace TraceGate.Core.Otlp;
 
 /// <summary>
 /// OTLP JSON to and from the generated protobuf classes, by hand: OTLP JSON differs from the protobuf JSON mapping
@@ -218,20 +218,7 @@ public static class OtlpJsonCodec
         w.WriteEndObject();
     }
 
-    private static void WriteAttributes(Utf8JsonWriter w, IEnumerable<KeyValue> attributes)
-    {
-        w.WriteStartArray("attributes");
-        foreach (var kv in attributes)
-        {
-            w.WriteStartObject();
-            w.WriteString("key", kv.Key);
-            w.WritePropertyName("value");
-            WriteAny(w, kv.Value ?? new AnyValue());
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
+    private static void WriteAttributes(Utf8JsonWriter w, IEnumerable<KeyValue> attributes) => WriteAttributesAs(w, "attributes", attributes);
 
     private static void WriteAny(Utf8JsonWriter w, AnyValue v)
     {
