@@ -30,10 +30,11 @@ public static class LoggingCommands
 
     public static string Warning(string message) => $"##vso[task.logissue type=warning]{EscapeData(Untrusted.Line(message, 2000))}";
 
-    public static string UploadSummary(string path) => $"##vso[task.uploadsummary]{EscapeData(path)}";
+    public static string UploadSummary(string path) => $"##vso[task.uploadsummary]{EscapeData(Untrusted.DefuseCommands(path))}";
 
+    // Escaping alone keeps a value on its line, but the agent finds ##vso[ anywhere in it: break that up too.
     public static string SetOutput(string name, string value) =>
-        $"##vso[task.setvariable variable={EscapeProperty(name)};isOutput=true]{EscapeData(value)}";
+        $"##vso[task.setvariable variable={EscapeProperty(name)};isOutput=true]{EscapeData(Untrusted.DefuseCommands(value))}";
 
     public static string Complete(bool succeeded, string message) =>
         $"##vso[task.complete result={(succeeded ? "Succeeded" : "Failed")};]{EscapeData(Untrusted.Line(message, 500))}";
