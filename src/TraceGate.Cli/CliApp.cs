@@ -69,15 +69,16 @@ public static class CliApp
         var pidFile = new Option<string?>("--pid-file") { Description = "Write the process id here once listening." };
         var maxBody = new Option<int>("--max-body-mib") { Description = "Largest request body accepted, in MiB (413 above).", DefaultValueFactory = _ => 16 };
         var maxConcurrent = new Option<int>("--max-concurrent") { Description = "Requests handled at once; more get 503 with Retry-After.", DefaultValueFactory = _ => 8 };
+        var grpcListen = new Option<string?>("--grpc-listen") { Description = "Also receive OTLP/gRPC on HOST:PORT (HTTP/2 without TLS), e.g. 127.0.0.1:4317." };
         var waitIdle = new Option<string?>("--wait-idle") { Description = "Instead of receiving: wait until the receiver at --listen has had no request for this long (e.g. 2s)." };
         var waitTimeout = new Option<string>("--timeout") { Description = "With --wait-idle: give up after this long.", DefaultValueFactory = _ => "60s" };
         var receive = new Command("receive", "Receive OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip) from a test run and write them to a file for tracegate check. Prints 'ready URL' once listening; stops on SIGTERM or SIGINT.")
         {
-            listen, outFile, format, pidFile, maxBody, maxConcurrent, waitIdle, waitTimeout,
+            listen, outFile, format, pidFile, maxBody, maxConcurrent, grpcListen, waitIdle, waitTimeout,
         };
         receive.SetAction(parse => exit = Guard(ctx, () => parse.GetValue(waitIdle) is { } idle
             ? Receiver.ReceiveCommand.WaitIdle(ctx, parse.GetValue(listen)!, Receiver.ReceiveCommand.ParseDuration(idle, "--wait-idle"), Receiver.ReceiveCommand.ParseDuration(parse.GetValue(waitTimeout)!, "--timeout"))
-            : Receiver.ReceiveCommand.Run(ctx, parse.GetValue(listen)!, parse.GetValue(outFile)!, parse.GetValue(format)!, parse.GetValue(pidFile), parse.GetValue(maxBody), parse.GetValue(maxConcurrent))));
+            : Receiver.ReceiveCommand.Run(ctx, parse.GetValue(listen)!, parse.GetValue(outFile)!, parse.GetValue(format)!, parse.GetValue(pidFile), parse.GetValue(maxBody), parse.GetValue(maxConcurrent), parse.GetValue(grpcListen))));
 
         var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, init, receive };
         var result = root.Parse(args);

@@ -22,9 +22,21 @@ public static class ReceiveCommand
         return (address, port);
     }
 
-    public static int Run(RunContext ctx, string listen, string output, string format, string? pidFile, int maxBodyMiB, int maxConcurrent)
+    public static int Run(RunContext ctx, string listen, string output, string format, string? pidFile, int maxBodyMiB, int maxConcurrent, string? grpcListen = null)
     {
         var (address, port) = ParseListen(listen);
+        int? grpcPort = null;
+        if (grpcListen is not null)
+        {
+            var (grpcAddress, gp) = ParseListen(grpcListen);
+            if (!grpcAddress.Equals(address))
+            {
+                throw new UserInputException($"--grpc-listen {grpcListen}: use the same address as --listen ({address})");
+            }
+
+            grpcPort = gp;
+        }
+
         if (format is not ("proto" or "jsonl"))
         {
             throw new UserInputException($"--format '{format}': expected proto or jsonl");
@@ -34,6 +46,7 @@ public static class ReceiveCommand
         {
             MaxBodyBytes = maxBodyMiB * 1024L * 1024,
             MaxConcurrent = maxConcurrent,
+            GrpcPort = grpcPort,
         };
         ReceiveServer server;
         try
@@ -54,7 +67,7 @@ public static class ReceiveCommand
         }
 
         // The one line a script waits for before starting the tests.
-        ctx.Out.WriteLine($"ready {server.Url.GetLeftPart(UriPartial.Authority)}");
+        ctx.Out.WriteLine($"ready {server.Url.GetLeftPart(UriPartial.Authority)}" + (server.GrpcUrl is { } g ? $" grpc {g.GetLeftPart(UriPartial.Authority)}" : ""));
         ctx.Out.Flush();
         try
         {

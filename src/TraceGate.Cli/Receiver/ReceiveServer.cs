@@ -22,6 +22,9 @@ public sealed record ReceiveOptions(IPAddress Address, int Port, string Out, boo
     /// <summary>Requests handled at once; more get 503 with Retry-After, so memory stays bounded by this times the
     /// body limit instead of growing with the load.</summary>
     public int MaxConcurrent { get; init; } = 8;
+
+    /// <summary>Also serve OTLP/gRPC (HTTP/2 without TLS) on this port; null for HTTP only.</summary>
+    public int? GrpcPort { get; init; }
 }
 
 /// <summary>
@@ -49,6 +52,8 @@ public sealed class ReceiveServer : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
+    public Uri? GrpcUrl { get; private set; }
+
     public long Spans => Interlocked.Read(ref _spans);
 
     public long Records => _store.Records;
@@ -60,16 +65,25 @@ public sealed class ReceiveServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(options.Address, options.Port);
+            if (options.GrpcPort is { } grpcPort)
+            {
+                // gRPC clients speak HTTP/2 with prior knowledge on a cleartext port.
+                k.Listen(options.Address, grpcPort, o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+            }
+
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;
             k.AddServerHeader = false;
         });
         var app = builder.Build();
         var server = new ReceiveServer(app, new TraceStore(options.Out, options.Proto), options);
         app.MapPost("/v1/traces", server.Export);
+        app.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export", server.ExportGrpc);
         app.MapGet("/tracegate/status", server.Status);
         await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal))).ToList();
+        server.Url = addresses[0];
+        server.GrpcUrl = options.GrpcPort is null ? null : addresses.Count > 1 ? addresses[1] : null;
         return server;
     }
 
@@ -160,6 +174,105 @@ public sealed class ReceiveServer : IAsyncDisposable
             _slots.Release();
             Interlocked.Exchange(ref _lastRequestTicks, Environment.TickCount64);
         }
+    }
+
+    /// <summary>OTLP/gRPC: one unary call, a 5-byte prefix (compressed flag, big-endian length) before each message,
+    /// the status in the grpc-status trailer.</summary>
+    private async Task ExportGrpc(HttpContext ctx)
+    {
+        Interlocked.Exchange(ref _lastRequestTicks, Environment.TickCount64);
+        ctx.Response.ContentType = "application/grpc";
+        if (ctx.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
+        }
+
+        if (!await _slots.WaitAsync(0).ConfigureAwait(false))
+        {
+            await GrpcStatus(ctx, 14, "the receiver is busy").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            byte[] frame;
+            try
+            {
+                frame = await ReadBody(ctx.Request).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException)
+            {
+                await GrpcStatus(ctx, 8, $"the message is over {_options.MaxBodyBytes} bytes").ConfigureAwait(false);
+                return;
+            }
+
+            if (frame.Length < 5 || System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(1)) != frame.Length - 5)
+            {
+                await GrpcStatus(ctx, 3, "expected one length-prefixed message").ConfigureAwait(false);
+                return;
+            }
+
+            var message = frame.AsSpan(5).ToArray();
+            if (frame[0] == 1)
+            {
+                if (!string.Equals(ctx.Request.Headers["grpc-encoding"], "gzip", StringComparison.OrdinalIgnoreCase))
+                {
+                    await GrpcStatus(ctx, 12, "only gzip message compression is supported").ConfigureAwait(false);
+                    return;
+                }
+
+                using var gz = new GZipStream(new MemoryStream(message), CompressionMode.Decompress);
+                using var plain = new MemoryStream();
+                await gz.CopyToAsync(plain).ConfigureAwait(false);
+                message = plain.ToArray();
+            }
+
+            ExportTraceServiceRequest request;
+            try
+            {
+                request = ExportTraceServiceRequest.Parser.ParseFrom(message);
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                await GrpcStatus(ctx, 3, "malformed OTLP trace request: " + e.Message).ConfigureAwait(false);
+                return;
+            }
+
+            int rejected = RemoveInvalidSpans(request, out int accepted);
+            if (accepted > 0)
+            {
+                _store.Append(request);
+                Interlocked.Add(ref _spans, accepted);
+            }
+
+            var response = new ExportTraceServiceResponse();
+            if (rejected > 0)
+            {
+                response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = rejected, ErrorMessage = "spans without a 16-byte trace id or an 8-byte span id were rejected" };
+            }
+
+            var body = response.ToByteArray();
+            var reply = new byte[body.Length + 5];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(reply.AsSpan(1), (uint)body.Length);
+            body.CopyTo(reply, 5);
+            ctx.Response.StatusCode = StatusCodes.Status200OK;
+            await ctx.Response.Body.WriteAsync(reply).ConfigureAwait(false);
+            ctx.Response.AppendTrailer("grpc-status", "0");
+        }
+        finally
+        {
+            _slots.Release();
+            Interlocked.Exchange(ref _lastRequestTicks, Environment.TickCount64);
+        }
+    }
+
+    private static async Task GrpcStatus(HttpContext ctx, int code, string message)
+    {
+        ctx.Response.StatusCode = StatusCodes.Status200OK;
+        await ctx.Response.StartAsync().ConfigureAwait(false);
+        ctx.Response.AppendTrailer("grpc-status", code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        ctx.Response.AppendTrailer("grpc-message", Uri.EscapeDataString(message));
     }
 
     private async Task<byte[]> ReadBody(HttpRequest request)

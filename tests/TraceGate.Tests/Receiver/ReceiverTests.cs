@@ -116,6 +116,46 @@ public sealed class ReceiverTests : IAsyncLifetime, IDisposable
         ReadBack().Order().Should().Equal(SpanCollector.Read(Repo.Fixture("Traces/Fixtures/payments/good.pb")).Spans.Order());
     }
 
+    [Fact]
+    public async Task DotnetSdkOtlpGrpcExporter_DeliversOverHttp2()
+    {
+        var grpcPort = FreePort();
+        await using var server = await ReceiveServer.StartAsync(new ReceiveOptions(IPAddress.Loopback, 0, _dir.File("grpc.pb"), true) { GrpcPort = grpcPort });
+        server.GrpcUrl.Should().NotBeNull();
+        using var source = new ActivitySource("payments.grpc");
+        var ids = new List<string>();
+        using (var provider = Sdk.CreateTracerProviderBuilder()
+            .AddSource("payments.grpc")
+            .AddOtlpExporter(o =>
+            {
+                o.Endpoint = server.GrpcUrl!;
+                o.Protocol = OtlpExportProtocol.Grpc;
+                o.ExportProcessorType = ExportProcessorType.Simple;
+            })
+            .Build())
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                using var a = source.StartActivity("apply")!;
+                a.SetTag("transfer.amount", i);
+                ids.Add(a.SpanId.ToHexString());
+            }
+
+            provider.ForceFlush(10_000).Should().BeTrue();
+        }
+
+        server.Spans.Should().Be(10);
+        await server.DisposeAsync();
+        SpanCollector.Read(_dir.File("grpc.pb")).Spans.Select(s => s.Split(' ')[1]).Should().BeEquivalentTo(ids);
+    }
+
+    private static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
     private static ByteArrayContent Proto(byte[] body)
     {
         var c = new ByteArrayContent(body);
