@@ -142,19 +142,7 @@ public sealed class ReceiveServer : IAsyncDisposable
                 return;
             }
 
-            int rejected = RemoveInvalidSpans(request, out int accepted);
-            if (accepted > 0)
-            {
-                _store.Append(request);
-                Interlocked.Add(ref _spans, accepted);
-            }
-
-            var response = new ExportTraceServiceResponse();
-            if (rejected > 0)
-            {
-                response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = rejected, ErrorMessage = "spans without a 16-byte trace id or an 8-byte span id were rejected" };
-            }
-
+            var response = Accept(request);
             ctx.Response.StatusCode = StatusCodes.Status200OK;
             if (proto)
             {
@@ -164,8 +152,8 @@ public sealed class ReceiveServer : IAsyncDisposable
             else
             {
                 ctx.Response.ContentType = "application/json";
-                await ctx.Response.WriteAsync(rejected > 0
-                    ? $"{{\"partialSuccess\":{{\"rejectedSpans\":\"{rejected}\",\"errorMessage\":\"{response.PartialSuccess.ErrorMessage}\"}}}}"
+                await ctx.Response.WriteAsync(response.PartialSuccess is { } partial
+                    ? $"{{\"partialSuccess\":{{\"rejectedSpans\":\"{partial.RejectedSpans}\",\"errorMessage\":\"{partial.ErrorMessage}\"}}}}"
                     : "{}").ConfigureAwait(false);
             }
         }
@@ -239,20 +227,7 @@ public sealed class ReceiveServer : IAsyncDisposable
                 return;
             }
 
-            int rejected = RemoveInvalidSpans(request, out int accepted);
-            if (accepted > 0)
-            {
-                _store.Append(request);
-                Interlocked.Add(ref _spans, accepted);
-            }
-
-            var response = new ExportTraceServiceResponse();
-            if (rejected > 0)
-            {
-                response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = rejected, ErrorMessage = "spans without a 16-byte trace id or an 8-byte span id were rejected" };
-            }
-
-            var body = response.ToByteArray();
+            var body = Accept(request).ToByteArray();
             var reply = new byte[body.Length + 5];
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(reply.AsSpan(1), (uint)body.Length);
             body.CopyTo(reply, 5);
@@ -300,6 +275,25 @@ public sealed class ReceiveServer : IAsyncDisposable
         }
 
         return plain.ToArray();
+    }
+
+    /// <summary>Stores the valid spans (before the caller answers) and says which were rejected.</summary>
+    private ExportTraceServiceResponse Accept(ExportTraceServiceRequest request)
+    {
+        int rejected = RemoveInvalidSpans(request, out int accepted);
+        if (accepted > 0)
+        {
+            _store.Append(request);
+            Interlocked.Add(ref _spans, accepted);
+        }
+
+        var response = new ExportTraceServiceResponse();
+        if (rejected > 0)
+        {
+            response.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = rejected, ErrorMessage = "spans without a 16-byte trace id or an 8-byte span id were rejected" };
+        }
+
+        return response;
     }
 
     private static int RemoveInvalidSpans(ExportTraceServiceRequest request, out int accepted)
