@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using TraceGate.Cli.Settings;
 
 namespace TraceGate.Cli.Hosts;
@@ -14,8 +13,6 @@ public sealed record ActionInputs(
     bool Comment,
     string Mode)
 {
-    public static readonly string[] Names = ["policy", "traces", "baseline", "test-results", "token", "check-name", "fail-on", "comment", "mode"];
-
     public static ActionInputs From(IReadOnlyDictionary<string, string?> env)
     {
         string Get(string name, string fallback) => Read(env, name) is { Length: > 0 } v ? v : fallback;

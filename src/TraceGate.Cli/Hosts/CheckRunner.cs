@@ -53,7 +53,7 @@ public static class CheckRunner
 
         IReadOnlyList<string>? messages = fetched?.Messages;
         IReadOnlyList<string>? ids = fetched?.CommitIds;
-        if (settings.Commits is { } commitsPath && settings.GitRange is not null)
+        if (settings.Commits is not null && settings.GitRange is not null)
         {
             throw new UserInputException("--commits and --git-range both name the commits: give one");
         }

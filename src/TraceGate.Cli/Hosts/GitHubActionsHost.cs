@@ -79,7 +79,7 @@ public static class GitHubActionsHost
         if (inputs.Mode == "evaluate")
         {
             // What the publish step needs, written next to the report: upload the folder as an artifact.
-            var meta = JsonSerializerless.Object(w =>
+            var meta = JsonText.Object(w =>
             {
                 w.WriteString("repository", $"{owner}/{repo}");
                 w.WriteString("head_sha", headSha);
@@ -89,7 +89,7 @@ public static class GitHubActionsHost
                 }
 
                 w.WriteString("check_name", inputs.CheckName);
-            });
+            }, indented: true);
             File.WriteAllText(Path.Combine(workspace, ArtifactDir, "event.json"), meta);
             ctx.Out.WriteLine($"tracegate: mode evaluate: wrote {ArtifactDir}/report.json and event.json; upload {ArtifactDir} as an artifact for the publish workflow");
             return Exit(inputs, report, published: true);
@@ -257,21 +257,4 @@ public static class GitHubActionsHost
     /// <summary>Removes the token from any text before it is printed.</summary>
     public static string Scrub(string text, string token) =>
         token.Length >= 4 ? text.Replace(token, "***", StringComparison.Ordinal) : text;
-}
-
-/// <summary>Writes a small JSON object without reflection.</summary>
-internal static class JsonSerializerless
-{
-    public static string Object(Action<Utf8JsonWriter> body)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
 }

@@ -15,8 +15,6 @@ internal sealed class StreamCursor(Stream stream, string file)
 
     public bool AtEnd => !Fill(1);
 
-    public int PeekByte() => Fill(1) ? _buffer[_pos] : -1;
-
     public int ReadByte()
     {
         if (!Fill(1))

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TraceGate.Cli.Hosts;
 using TraceGate.Core.Model;
 using TraceGate.Core.Rendering;
 
@@ -13,7 +12,7 @@ public sealed class AzureDevOpsPublisher(AzureDevOpsApi api)
 
     public async Task PostStatus(int pullRequestId, string checkName, Report report, string? targetUrl)
     {
-        string json = JsonSerializerless.Object(w =>
+        string json = JsonText.Object(w =>
         {
             w.WriteString("state", report.Conclusion == Conclusion.Success ? "succeeded" : "failed");
             w.WriteString("description", Untrusted.Line(Title(report), 200));
@@ -50,14 +49,14 @@ public sealed class AzureDevOpsPublisher(AzureDevOpsApi api)
                 long threadId = thread.GetProperty("id").GetInt64();
                 long commentId = first.GetProperty("id").GetInt64();
                 await api.SendJson(HttpMethod.Patch, $"pullRequests/{pullRequestId}/threads/{threadId}/comments/{commentId}",
-                    JsonSerializerless.Object(w => w.WriteString("content", content))).ConfigureAwait(false);
+                    JsonText.Object(w => w.WriteString("content", content))).ConfigureAwait(false);
                 await api.SendJson(HttpMethod.Patch, $"pullRequests/{pullRequestId}/threads/{threadId}",
-                    JsonSerializerless.Object(w => w.WriteString("status", status))).ConfigureAwait(false);
+                    JsonText.Object(w => w.WriteString("status", status))).ConfigureAwait(false);
                 return;
             }
         }
 
-        await api.SendJson(HttpMethod.Post, $"pullRequests/{pullRequestId}/threads", JsonSerializerless.Object(w =>
+        await api.SendJson(HttpMethod.Post, $"pullRequests/{pullRequestId}/threads", JsonText.Object(w =>
         {
             w.WriteStartArray("comments");
             w.WriteStartObject();

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using TraceGate.Core.Model;
 using TraceGate.Core.Rendering;
@@ -22,7 +21,7 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
             {
                 if (run.TryGetProperty("name", out var n) && n.GetString() == name && run.TryGetProperty("id", out var id))
                 {
-                    await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id.GetInt64()}", Json(w =>
+                    await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id.GetInt64()}", JsonText.Object(w =>
                     {
                         w.WriteString("status", "in_progress");
                     })).ConfigureAwait(false);
@@ -31,7 +30,7 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
             }
         }
 
-        var created = await api.Send(HttpMethod.Post, $"{Repo}/check-runs", Json(w =>
+        var created = await api.Send(HttpMethod.Post, $"{Repo}/check-runs", JsonText.Object(w =>
         {
             w.WriteString("name", name);
             w.WriteString("head_sha", headSha);
@@ -51,7 +50,7 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
         string summary = MarkdownReport.Render(report, MarkdownReport.GitHubCheckRunLimit);
         var annotations = report.Checks.Where(c => c.Location is not null && c.Outcome is Outcome.Fail or Outcome.Warn).ToList();
         var batches = annotations.Chunk(AnnotationsPerRequest).ToList();
-        await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id}", Json(w =>
+        await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id}", JsonText.Object(w =>
         {
             w.WriteString("status", "completed");
             w.WriteString("conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure");
@@ -60,7 +59,7 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
         })).ConfigureAwait(false);
         foreach (var batch in batches.Skip(1))
         {
-            await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id}", Json(w => WriteOutput(w, title, summary, batch, annotationRoot))).ConfigureAwait(false);
+            await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id}", JsonText.Object(w => WriteOutput(w, title, summary, batch, annotationRoot))).ConfigureAwait(false);
         }
     }
 
@@ -71,7 +70,7 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
         string body = marker + "\n" + MarkdownReport.Render(report, MarkdownReport.GitHubCheckRunLimit - marker.Length - 1);
         var comments = await api.GetAll($"{Repo}/issues/{pullNumber}/comments", 3000).ConfigureAwait(false);
         var mine = comments.FirstOrDefault(c => c.TryGetProperty("body", out var b) && b.GetString()?.StartsWith(marker, StringComparison.Ordinal) == true);
-        string json = Json(w => w.WriteString("body", body));
+        string json = JsonText.Object(w => w.WriteString("body", body));
         if (mine.ValueKind == JsonValueKind.Object)
         {
             await api.Send(HttpMethod.Patch, $"{Repo}/issues/comments/{mine.GetProperty("id").GetInt64()}", json).ConfigureAwait(false);
@@ -107,18 +106,5 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
 
         w.WriteEndArray();
         w.WriteEndObject();
-    }
-
-    private static string Json(Action<Utf8JsonWriter> body)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
