@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TraceGate.Core.Otlp;
 using TraceGate.Core.Otlp.Proto;
+using TraceGate.Core.Traces;
 
 namespace TraceGate.Cli.Receiver;
 
@@ -134,11 +135,11 @@ public sealed class ReceiveServer : IAsyncDisposable
             ExportTraceServiceRequest request;
             try
             {
-                request = proto ? ExportTraceServiceRequest.Parser.ParseFrom(body) : OtlpJsonCodec.Parse(JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 96 }).RootElement);
+                request = OtlpRequestDecoder.Decode(body, proto);
             }
-            catch (Exception e) when (e is InvalidProtocolBufferException or JsonException or FormatException or InvalidOperationException or OverflowException)
+            catch (TraceInputException e)
             {
-                await Fail(ctx, StatusCodes.Status400BadRequest, proto, "malformed OTLP trace request: " + e.Message).ConfigureAwait(false);
+                await Fail(ctx, StatusCodes.Status400BadRequest, proto, e.Message).ConfigureAwait(false);
                 return;
             }
 
@@ -219,11 +220,11 @@ public sealed class ReceiveServer : IAsyncDisposable
             ExportTraceServiceRequest request;
             try
             {
-                request = ExportTraceServiceRequest.Parser.ParseFrom(message);
+                request = OtlpRequestDecoder.Decode(message, proto: true);
             }
-            catch (InvalidProtocolBufferException e)
+            catch (TraceInputException e)
             {
-                await GrpcStatus(ctx, 3, "malformed OTLP trace request: " + e.Message).ConfigureAwait(false);
+                await GrpcStatus(ctx, 3, e.Message).ConfigureAwait(false);
                 return;
             }
 

@@ -193,7 +193,7 @@ public static class MarkdownReport
             return template.Replace("{value}", Uri.EscapeDataString(v.TraceId ?? v.Value), StringComparison.Ordinal);
         }
 
-        return v.Url is { } url ? url.Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal).Replace(" ", "%20", StringComparison.Ordinal) : null;
+        return Untrusted.LinkTarget(v.Url);
     }
 
     private static string SourceCell(EvidenceValue v) => v.Source == EvidenceSource.PrBody

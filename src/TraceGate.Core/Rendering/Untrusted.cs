@@ -83,6 +83,43 @@ public static class Untrusted
         return line.Length == 0 ? "" : "`" + line + "`";
     }
 
+    /// <summary>
+    /// A link target taken from untrusted text, or null when it must not be linked. Only absolute http and https URLs
+    /// without user info (<c>https://github.com@evil.example</c>) qualify; <c>javascript:</c>, <c>data:</c> and relative
+    /// links do not. Every character that a Markdown link or table, a mention or Azure's command scanner could read
+    /// is percent-encoded, which leaves what the URL points at unchanged.
+    /// </summary>
+    public static string? LinkTarget(string? url)
+    {
+        if (url is null || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.UserInfo.Length > 0)
+        {
+            return null;
+        }
+
+        var sb = new StringBuilder(uri.AbsoluteUri.Length + 16);
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in uri.AbsoluteUri.EnumerateRunes())
+        {
+            if (rune.IsAscii && (char.IsAsciiLetterOrDigit((char)rune.Value) || SafeInLink.Contains((char)rune.Value)))
+            {
+                sb.Append((char)rune.Value);
+                continue;
+            }
+
+            int n = rune.EncodeToUtf8(utf8);
+            foreach (var b in utf8[..n])
+            {
+                sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>URL punctuation with no meaning to Markdown, tables, mentions or logging commands.</summary>
+    private const string SafeInLink = "-._~:/?#&=+,;%$";
+
     /// <summary>Breaks up Azure Pipelines logging commands; GitHub's need a line start, which one line never gives.</summary>
     public static string DefuseCommands(string text) => text
         .Replace("##vso[", "##" + ZeroWidthSpace + "vso[", StringComparison.OrdinalIgnoreCase)
