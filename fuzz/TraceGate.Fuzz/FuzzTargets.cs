@@ -29,6 +29,7 @@ public static class FuzzTargets
         ["otlp-framed"] = data => Traces(data, (r, s) => r.Proto.ReadFramed(s, "fuzz.pb")),
         ["otlp-json"] = data => Traces(data, (r, s) => r.Json.Read(s, "fuzz.json")),
         ["trace-file"] = data => Traces(data, (r, s) => TraceFileReader.Read("fuzz.bin", s, r.Options, r.Engine)),
+        ["otlp-json-lines"] = JsonLinesAgree,
         ["test-results"] = TestResults,
         ["receiver-request"] = ReceiverRequest,
         ["self-test"] = SelfTestTarget.Run,
@@ -131,6 +132,41 @@ public static class FuzzTargets
         var checks = TraceGates.Evaluate(policy.Traces, engine, baseline: null);
         var report = new Report(Report.ConclusionOf(checks), checks, new Dictionary<string, EvidenceValue>(), [], []);
         Render(report);
+    }
+
+    /// <summary>Differential: the hand-written parallel JSON lines path must read exactly what the exact reader reads
+    /// (the same spans at the same offsets, or the same error).</summary>
+    private static void JsonLinesAgree(byte[] data)
+    {
+        var options = new ReadOptions { AttributeKeys = new HashSet<string>(StringComparer.Ordinal) { "transfer.amount", "transfer.fee" }, MaxMessageBytes = 1 << 20 };
+        string exact = Outcome(sink => new OtlpJsonReader(options, sink).Read(new MemoryStream(data, writable: false), "fuzz.jsonl"));
+        string fast = Outcome(sink => new JsonLinesReader(options, sink, workers: 2).Read(new MemoryStream(data, writable: false), "fuzz.jsonl"));
+        Require(exact == fast, $"the JSON lines fast path disagrees with the exact reader:\nexact: {exact}\nfast:  {fast}");
+    }
+
+    private static string Outcome(Action<ISpanSink> read)
+    {
+        var sink = new Describing();
+        try
+        {
+            read(sink);
+            return sink.Text.ToString();
+        }
+        catch (TraceInputException e)
+        {
+            return "error: " + e.Message;
+        }
+    }
+
+    private sealed class Describing : ISpanSink
+    {
+        public StringBuilder Text { get; } = new();
+
+        public void OnSpan(SpanData s) => Text.Append(s.Offset).Append(' ').Append(s.TraceId).Append(' ').Append(s.SpanId).Append(' ')
+            .Append(s.ParentSpanId).Append(' ').Append(s.Name).Append(' ').Append(s.Kind).Append(' ').Append(s.StartUnixNano).Append(' ')
+            .Append(s.EndUnixNano).Append(' ').Append(s.Status).Append(' ').Append(s.Resource.ServiceName)
+            .Append(" [").AppendJoin(",", s.Attributes.Select(a => $"{a.Key}={a.Value.Type}:{a.Value}"))
+            .Append("] [").AppendJoin(",", s.Events.Select(e => $"{e.Name}@{e.TimeUnixNano}")).Append("]\n");
     }
 
     private static void TestResults(byte[] data)

@@ -47,6 +47,7 @@ public static class SeedCorpus
             Put(outDir, "otlp-framed", run + ".framed.pb", framed);
             Put(outDir, "otlp-json", run + ".json", json);
             Put(outDir, "otlp-json", run + ".jsonl", [.. json, (byte)'\n', .. json, (byte)'\n']);
+            Put(outDir, "otlp-json-lines", run + ".jsonl", [.. json, (byte)'\n', .. json, (byte)'\n']);
             Put(outDir, "trace-file", run + ".pb", proto);
             Put(outDir, "trace-file", run + ".framed.pb", framed);
             Put(outDir, "trace-file", run + ".json", json);
@@ -117,7 +118,7 @@ public static class SeedCorpus
     /// <summary>Tokens AFL splices into inputs: the OTLP JSON keys and the PR template's labels.</summary>
     public static string Dictionary(string target) => target switch
     {
-        "otlp-json" or "trace-file" or "receiver-request" => Tokens("resourceSpans", "scopeSpans", "spans", "traceId", "spanId", "parentSpanId",
+        "otlp-json" or "otlp-json-lines" or "trace-file" or "receiver-request" => Tokens("resourceSpans", "scopeSpans", "spans", "traceId", "spanId", "parentSpanId",
             "name", "kind", "startTimeUnixNano", "endTimeUnixNano", "attributes", "key", "value", "stringValue", "intValue", "doubleValue",
             "boolValue", "arrayValue", "kvlistValue", "bytesValue", "values", "events", "timeUnixNano", "status", "code", "links", "resource"),
         "pr-body" or "trailers" => Tokens("Incident:", "Primary trace:", "Invariant:", "Root cause:", "Fix:", "Repro:", "Rollback:", "- [x] ",

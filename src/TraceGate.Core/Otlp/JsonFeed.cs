@@ -20,9 +20,13 @@ internal sealed class JsonFeed : IDisposable
     private long _consumedBefore;
     private long _linesBefore;
 
-    public JsonFeed(Stream stream, string file, int maxToken)
+    /// <param name="baseOffset">Where the stream starts in the file, and <paramref name="baseLine"/> how many lines
+    /// come before it, so errors name the place in the file when a chunk of it is read.</param>
+    public JsonFeed(Stream stream, string file, int maxToken, long baseOffset = 0, long baseLine = 0)
     {
         _stream = stream;
+        _consumedBefore = baseOffset;
+        _linesBefore = baseLine;
         _file = file;
         _maxToken = maxToken;
         _buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
@@ -78,9 +82,17 @@ internal sealed class JsonFeed : IDisposable
         }
 
         // The reader's own skip when the whole value is already buffered; token by token (refilling) otherwise.
-        if (reader.TrySkip())
+        // TrySkip reads, so malformed JSON inside the value throws here too, as an input error like any other.
+        try
         {
-            return;
+            if (reader.TrySkip())
+            {
+                return;
+            }
+        }
+        catch (JsonException e)
+        {
+            throw Error(ref reader, "malformed JSON: " + Trim(e.Message));
         }
 
         int depth = reader.CurrentDepth;

@@ -18,9 +18,13 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
 
     public long Spans { get; private set; }
 
-    public void Read(Stream input, string file)
+    public void Read(Stream input, string file) => Read(input, file, 0, 0);
+
+    /// <summary>Reads a stream that starts <paramref name="baseOffset"/> bytes and <paramref name="baseLine"/> lines
+    /// into the file (a chunk of JSON lines), so offsets and errors name the place in the file.</summary>
+    internal void Read(Stream input, string file, long baseOffset, long baseLine)
     {
-        using var feed = new JsonFeed(input, file, options.MaxMessageBytes);
+        using var feed = new JsonFeed(input, file, options.MaxMessageBytes, baseOffset, baseLine);
         _feed = feed;
         var r = feed.Start();
         while (feed.Read(ref r))
@@ -482,6 +486,12 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
             throw _feed.Error(ref r, $"{what} must be a string, found {Describe(r.TokenType)}");
         }
 
+        return Text(ref r, what);
+    }
+
+    /// <summary>The string token's text; invalid UTF-8 (which the reader lets through until asked) is an input error.</summary>
+    private string Text(ref Utf8JsonReader r, string what)
+    {
         try
         {
             return r.GetString()!;
@@ -507,7 +517,7 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
 
         if (r.ValueIsEscaped || r.HasValueSequence)
         {
-            return r.GetString()!;
+            return Text(ref r, what);
         }
 
         return _strings.Get(r.ValueSpan) ?? throw _feed.Error(ref r, $"{what} is not valid UTF-8");
@@ -613,7 +623,7 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
 
         if (r.TokenType == JsonTokenType.String)
         {
-            var text = r.GetString();
+            var text = Text(ref r, "doubleValue");
             return text switch
             {
                 "NaN" => double.NaN,
@@ -637,7 +647,7 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
 
         if (r.TokenType == JsonTokenType.String)
         {
-            var text = r.GetString()!;
+            var text = Text(ref r, what);
             var bare = text.StartsWith(prefix, StringComparison.Ordinal) ? text[prefix.Length..] : text;
             int i = System.Array.IndexOf(names, bare.ToUpperInvariant());
             if (i >= 0)

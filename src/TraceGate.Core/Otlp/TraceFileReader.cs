@@ -41,6 +41,9 @@ public static class TraceFileReader
         }
     }
 
+    /// <summary>How far the first newline is looked for when telling JSON lines from one JSON document.</summary>
+    private const int LinesProbeBytes = 1024 * 1024;
+
     private static TraceFileInfo ReadContent(string path, Stream content, Compression compression, ReadOptions options, ISpanSink sink)
     {
         var peek = content as PeekStream ?? new PeekStream(content);
@@ -54,6 +57,15 @@ public static class TraceFileReader
         byte b = first >= 0 ? head[first] : head[0];
         if (b == (byte)'{')
         {
+            // JSON lines go the hand-written way on every core; the first line tells (a first line over 1 MiB, or one
+            // document, is read by the exact reader).
+            if (JsonLinesReader.LooksLikeJsonLines(peek.Peek(LinesProbeBytes)))
+            {
+                var lines = new JsonLinesReader(options, sink, options.JsonWorkers);
+                lines.Read(peek, path);
+                return new TraceFileInfo(path, TraceFormat.OtlpJson, compression, lines.Spans);
+            }
+
             var json = new OtlpJsonReader(options, sink);
             json.Read(peek, path);
             return new TraceFileInfo(path, TraceFormat.OtlpJson, compression, json.Spans);

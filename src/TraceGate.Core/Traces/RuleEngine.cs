@@ -10,11 +10,12 @@ namespace TraceGate.Core.Traces;
 /// needs the trace's tree: then every span leaves a 32-byte node (ids and which steps it matched), and the
 /// ancestry is resolved after the last span.
 /// </summary>
-public sealed class RuleEngine : ISpanSink
+public sealed class RuleEngine : IJudgingSpanSink
 {
     private const int MaxIntegrityOffenders = 20;
     private readonly TracesPolicy _policy;
     private readonly RuleRun[] _runs;
+    private readonly CompiledRule[] _rules;
     private readonly int[][] _stepBits;
     private readonly bool _structural;
     private readonly Dictionary<TraceId, int> _traceIndex = [];
@@ -26,6 +27,7 @@ public sealed class RuleEngine : ISpanSink
     {
         _policy = policy;
         _runs = policy.Rules.Select(r => new RuleRun(r)).ToArray();
+        _rules = policy.Rules.Select(r => new CompiledRule(r)).ToArray();
         _stepBits = new int[policy.Rules.Count][];
         int bit = 0;
         for (int i = 0; i < policy.Rules.Count; i++)
@@ -67,54 +69,106 @@ public sealed class RuleEngine : ISpanSink
     public static IReadOnlySet<string> KeysNeeded(TracesPolicy policy) =>
         policy.Rules.SelectMany(r => r.Selector.Keys.Concat(r.Attributes.Select(a => a.Key))).ToHashSet(StringComparer.Ordinal);
 
-    public void OnSpan(SpanData span)
+    public void OnSpan(SpanData span) => Apply(Judge(span, _scratch ??= new SpanJudgement()));
+
+    private SpanJudgement? _scratch;
+
+    /// <summary>
+    /// What one span means for the rules: which selectors match and what is wrong with it. Reads only the policy, so
+    /// reader threads can run it while they parse; <see cref="Apply"/> then adds the results in file order.
+    /// </summary>
+    public SpanJudgement Judge(SpanData span, SpanJudgement? reuse)
     {
-        Spans++;
-        ref long count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(SpanNames, span.Name, out _);
-        count++;
-        CheckIntegrity(span);
+        var j = reuse ?? new SpanJudgement();
+        j.Reset(_runs.Length);
+        j.TraceId = span.TraceId;
+        j.SpanId = span.SpanId;
+        j.ParentSpanId = span.ParentSpanId;
+        j.Name = span.Name;
+        j.Duration = span.DurationNanos;
+        j.Resource = span.Resource;
+        j.Integrity = span.TraceId.IsZero ? "has an all-zero trace id"
+            : span.SpanId == 0 ? "has an all-zero span id"
+            : span.EndUnixNano < span.StartUnixNano ? $"ends before it starts (start {span.StartUnixNano}, end {span.EndUnixNano}, at {span.Position})"
+            : null;
         if (_policy.RedactionForbid.Count > 0)
         {
-            ScanRedaction(span);
+            ScanRedaction(span, j);
         }
 
-        ulong mask = 0;
-        for (int i = 0; i < _runs.Length; i++)
+        for (int i = 0; i < _rules.Length; i++)
         {
-            var steps = _runs[i].Rule.Selector.Steps;
-            if (steps.Count == 1)
-            {
-                if (steps[0].Matches(span))
-                {
-                    _runs[i].Add(span.TraceId, span.SpanId, span.Name, span.DurationNanos, Problems(_runs[i].Rule, span));
-                }
-
-                continue;
-            }
-
-            for (int s = 0; s < steps.Count - 1; s++)
+            var steps = _rules[i].Steps;
+            for (int s = 0; s < steps.Length - 1; s++)
             {
                 if (steps[s].Matches(span))
                 {
-                    mask |= 1UL << _stepBits[i][s];
+                    j.Mask |= 1UL << _stepBits[i][s];
                 }
             }
 
             if (steps[^1].Matches(span))
             {
-                _candidates.Add(new Candidate(i, _nodes.Count, span.DurationNanos, Problems(_runs[i].Rule, span), span.Name));
+                j.Matched[i] = true;
+                j.Problems[i] = Problems(_rules[i], span);
+            }
+        }
+
+        return j;
+    }
+
+    /// <summary>Adds one judged span to the runs. Call in file order, from one thread.</summary>
+    public void Apply(SpanJudgement judgement)
+    {
+        var j = judgement;
+        Spans++;
+        ref long count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(SpanNames, j.Name, out _);
+        count++;
+        if (j.Integrity is { } problem)
+        {
+            IntegrityProblems++;
+            if (Integrity.Count < MaxIntegrityOffenders)
+            {
+                Integrity.Add(new Offender(j.TraceId.ToString(), SpanData.SpanIdText(j.SpanId), j.Name, problem));
+            }
+        }
+
+        if (_policy.RedactionForbid.Count > 0)
+        {
+            foreach (var redaction in j.Redactions)
+            {
+                AddRedaction(j, redaction);
+            }
+
+            ScanResource(j);
+        }
+
+        for (int i = 0; i < _runs.Length; i++)
+        {
+            if (!j.Matched[i])
+            {
+                continue;
+            }
+
+            if (_rules[i].Steps.Length == 1)
+            {
+                _runs[i].Add(j.TraceId, j.SpanId, j.Name, j.Duration, j.Problems[i]);
+            }
+            else
+            {
+                _candidates.Add(new Candidate(i, _nodes.Count, j.Duration, j.Problems[i], j.Name));
             }
         }
 
         if (_structural)
         {
-            if (!_traceIndex.TryGetValue(span.TraceId, out int t))
+            if (!_traceIndex.TryGetValue(j.TraceId, out int t))
             {
                 t = _traceIndex.Count;
-                _traceIndex[span.TraceId] = t;
+                _traceIndex[j.TraceId] = t;
             }
 
-            _nodes.Add(new Node(t, span.SpanId, span.ParentSpanId, mask));
+            _nodes.Add(new Node(t, j.SpanId, j.ParentSpanId, j.Mask));
         }
     }
 
@@ -185,7 +239,7 @@ public sealed class RuleEngine : ISpanSink
     }
 
     /// <summary>What is wrong with one selected span under a rule, or null.</summary>
-    internal static List<SpanProblem>? Problems(TraceRule rule, SpanData span)
+    private static List<SpanProblem>? Problems(CompiledRule rule, SpanData span)
     {
         List<SpanProblem>? problems = null;
         foreach (var a in rule.Attributes)
@@ -196,7 +250,7 @@ public sealed class RuleEngine : ISpanSink
             }
         }
 
-        if (rule.EventsInOrder.Count > 0 && EventOrderProblem(rule.EventsInOrder, span) is { } order)
+        if (rule.EventsInOrder.Length > 0 && EventOrderProblem(rule.EventsInOrder, span) is { } order)
         {
             (problems ??= []).Add(order);
         }
@@ -213,11 +267,11 @@ public sealed class RuleEngine : ISpanSink
             }
         }
 
-        if (rule.Status == StatusCode.Ok && span.Status == StatusCode.Error)
+        if (rule.Rule.Status == StatusCode.Ok && span.Status == StatusCode.Error)
         {
             (problems ??= []).Add(new SpanProblem("status ERROR", "has status ERROR"));
         }
-        else if (rule.Status == StatusCode.Error && span.Status != StatusCode.Error)
+        else if (rule.Rule.Status == StatusCode.Error && span.Status != StatusCode.Error)
         {
             (problems ??= []).Add(new SpanProblem("status not ERROR", $"has status {span.Status.ToString().ToUpperInvariant()}, expected ERROR"));
         }
@@ -259,7 +313,7 @@ public sealed class RuleEngine : ISpanSink
         return ok ? null : new SpanProblem(key, $"{check.Key} is '{v}', expected {check.Text}");
     }
 
-    private static SpanProblem? EventOrderProblem(IReadOnlyList<string> expected, SpanData span)
+    private static SpanProblem? EventOrderProblem(string[] expected, SpanData span)
     {
         // Events in time order. The SDKs record them in order, so sort (stably) only when they are not.
         var events = span.Events;
@@ -298,31 +352,13 @@ public sealed class RuleEngine : ISpanSink
         return null;
     }
 
-    private void CheckIntegrity(SpanData span)
-    {
-        string? problem = span.TraceId.IsZero ? "has an all-zero trace id"
-            : span.SpanId == 0 ? "has an all-zero span id"
-            : span.EndUnixNano < span.StartUnixNano ? $"ends before it starts (start {span.StartUnixNano}, end {span.EndUnixNano}, at {span.Position})"
-            : null;
-        if (problem is null)
-        {
-            return;
-        }
-
-        IntegrityProblems++;
-        if (Integrity.Count < MaxIntegrityOffenders)
-        {
-            Integrity.Add(new Offender(span.TraceId.ToString(), SpanData.SpanIdText(span.SpanId), span.Name, problem));
-        }
-    }
-
-    private void ScanRedaction(SpanData span)
+    private void ScanRedaction(SpanData span, SpanJudgement j)
     {
         foreach (var kv in span.Attributes)
         {
             if (kv.Value.Type == AttrType.String && Redaction.Detect(kv.Value.Text!, _policy.RedactionForbid) is { } kind)
             {
-                AddRedaction(span, $"attribute {kv.Key} looks like a {kind}");
+                j.Redactions.Add($"attribute {kv.Key} looks like a {kind}");
             }
         }
 
@@ -330,29 +366,50 @@ public sealed class RuleEngine : ISpanSink
         {
             if (Redaction.Detect(kv.Value, _policy.RedactionForbid) is { } kind)
             {
-                AddRedaction(span, $"an event attribute {kv.Key} looks like a {kind}");
-            }
-        }
-
-        if (_scannedResources.Add(span.Resource))
-        {
-            foreach (var kv in span.Resource.Attributes)
-            {
-                if (kv.Value.Type == AttrType.String && Redaction.Detect(kv.Value.Text!, _policy.RedactionForbid) is { } kind)
-                {
-                    AddRedaction(span, $"resource attribute {kv.Key} looks like a {kind}");
-                }
+                j.Redactions.Add($"an event attribute {kv.Key} looks like a {kind}");
             }
         }
     }
 
-    private void AddRedaction(SpanData span, string problem)
+    /// <summary>A resource is shared by its spans: scanned once, when its first span is applied.</summary>
+    private void ScanResource(SpanJudgement j)
+    {
+        if (!_scannedResources.Add(j.Resource))
+        {
+            return;
+        }
+
+        foreach (var kv in j.Resource.Attributes)
+        {
+            if (kv.Value.Type == AttrType.String && Redaction.Detect(kv.Value.Text!, _policy.RedactionForbid) is { } kind)
+            {
+                AddRedaction(j, $"resource attribute {kv.Key} looks like a {kind}");
+            }
+        }
+    }
+
+    private void AddRedaction(SpanJudgement j, string problem)
     {
         RedactionProblems++;
         if (Redactions.Count < MaxIntegrityOffenders)
         {
-            Redactions.Add(new Offender(span.TraceId.ToString(), SpanData.SpanIdText(span.SpanId), span.Name, problem));
+            Redactions.Add(new Offender(j.TraceId.ToString(), SpanData.SpanIdText(j.SpanId), j.Name, problem));
         }
+    }
+
+    /// <summary>A rule's lists as arrays: the per-span loops then neither dispatch through interfaces nor allocate
+    /// enumerators (measured: a tenth of the JSON lines run).</summary>
+    private sealed class CompiledRule(TraceRule rule)
+    {
+        public TraceRule Rule { get; } = rule;
+
+        public SelectorStep[] Steps { get; } = [.. rule.Selector.Steps];
+
+        public AttributeCheck[] Attributes { get; } = [.. rule.Attributes];
+
+        public string[] EventsInOrder { get; } = [.. rule.EventsInOrder];
+
+        public string[] ForbidEvents { get; } = [.. rule.ForbidEvents];
     }
 
     private readonly record struct Node(int Trace, ulong Span, ulong Parent, ulong Mask);
@@ -362,3 +419,50 @@ public sealed class RuleEngine : ISpanSink
 
 /// <summary>What is wrong with a span: <see cref="Kind"/> groups spans in the summary, <see cref="Text"/> is the detail.</summary>
 public sealed record SpanProblem(string Kind, string Text);
+
+/// <summary>One span as the rules see it (see <see cref="RuleEngine.Judge"/>); reused span after span.</summary>
+public sealed class SpanJudgement
+{
+    public TraceId TraceId { get; set; }
+
+    public ulong SpanId { get; set; }
+
+    public ulong ParentSpanId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public long Duration { get; set; }
+
+    public ResourceData Resource { get; set; } = new();
+
+    public string? Integrity { get; set; }
+
+    public List<string> Redactions { get; } = [];
+
+    /// <summary>Which ancestor steps of structural selectors the span matches (bits as the engine numbers them).</summary>
+    public ulong Mask { get; set; }
+
+    /// <summary>Per rule: the selector's last step matches.</summary>
+    public bool[] Matched { get; private set; } = [];
+
+    /// <summary>Per rule: what is wrong with the span, when it matched.</summary>
+    public List<SpanProblem>?[] Problems { get; private set; } = [];
+
+    internal void Reset(int rules)
+    {
+        if (Matched.Length != rules)
+        {
+            Matched = new bool[rules];
+            Problems = new List<SpanProblem>?[rules];
+        }
+        else
+        {
+            Array.Clear(Matched);
+            Array.Clear(Problems);
+        }
+
+        Integrity = null;
+        Redactions.Clear();
+        Mask = 0;
+    }
+}

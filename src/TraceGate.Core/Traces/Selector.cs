@@ -33,9 +33,12 @@ public sealed record SelectorCondition(string Key, bool Negate, string Value)
 
 public sealed record SelectorStep(Combinator Combinator, IReadOnlyList<SelectorCondition> Conditions)
 {
+    // An array, not the interface: this runs for every span and rule, and an interface foreach allocates.
+    private readonly SelectorCondition[] _conditions = [.. Conditions];
+
     public bool Matches(SpanData span)
     {
-        foreach (var c in Conditions)
+        foreach (var c in _conditions)
         {
             if (!c.Matches(span))
             {

@@ -155,12 +155,46 @@ public sealed class SpanData
         EventStrings.Clear();
     }
 
+    /// <summary>Copies this span into <paramref name="target"/>, reusing its lists (a reader hands out one instance
+    /// for every span; a batch that outlives the next span keeps copies).</summary>
+    public void CopyTo(SpanData target)
+    {
+        target.TraceId = TraceId;
+        target.SpanId = SpanId;
+        target.ParentSpanId = ParentSpanId;
+        target.Name = Name;
+        target.Kind = Kind;
+        target.StartUnixNano = StartUnixNano;
+        target.EndUnixNano = EndUnixNano;
+        target.Status = Status;
+        target.Resource = Resource;
+        target.Offset = Offset;
+        target.Attributes.Clear();
+        target.Attributes.AddRange(Attributes);
+        target.Events.Clear();
+        target.Events.AddRange(Events);
+        target.EventStrings.Clear();
+        target.EventStrings.AddRange(EventStrings);
+    }
+
     public static string SpanIdText(ulong id) => id.ToString("x16", CultureInfo.InvariantCulture);
 }
 
 public interface ISpanSink
 {
     void OnSpan(SpanData span);
+}
+
+/// <summary>
+/// A sink whose work per span splits in two: <see cref="Judge"/> reads only the span and the sink's settings, so a
+/// reader may call it on any thread; <see cref="Apply"/> adds the result, in file order, on one thread. Readers that
+/// parse on several threads use it so the per-span work runs on every core without copying spans.
+/// </summary>
+public interface IJudgingSpanSink : ISpanSink
+{
+    SpanJudgement Judge(SpanData span, SpanJudgement? reuse);
+
+    void Apply(SpanJudgement judgement);
 }
 
 /// <summary>What the readers materialise. Fewer attributes read means fewer strings allocated per span.</summary>
@@ -182,6 +216,10 @@ public sealed record ReadOptions
     /// compresses 5 to 50 times; gzip tops out near 1032:1, so a limit of 1000 would let a gzip bomb of zeros run
     /// (the hostile corpus's trace-gzip-bomb proved it). 200 is four times the most repetitive test traces seen.</summary>
     public long MaxDecompressionRatio { get; init; } = 200;
+
+    /// <summary>Threads that parse JSON lines at once (each line is a whole document, so chunks of lines parse
+    /// independently); the sink still sees spans in file order on the calling thread.</summary>
+    public int JsonWorkers { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Decompressed bytes always allowed, whatever the ratio.</summary>
     public long MinDecompressedAllowance { get; init; } = 256L * 1024 * 1024;

@@ -14,6 +14,11 @@ public sealed class Utf8Strings
     private const int MaxEntries = 16_384;
     private const int MaxCachedLength = 256;
     private readonly Dictionary<int, List<(byte[] Bytes, string Text)>> _buckets = [];
+
+    /// <summary>A direct-mapped cache in front of the buckets: the same few names and keys come span after span, so
+    /// most lookups end in one compare.</summary>
+    private readonly (byte[]? Bytes, string? Text)[] _recent = new (byte[]?, string?)[RecentSlots];
+    private const int RecentSlots = 1024;
     private int _count;
 
     /// <summary>The string for these bytes, or null when they are not valid UTF-8. Validation happens once per
@@ -31,12 +36,19 @@ public sealed class Utf8Strings
         }
 
         int hash = Hash(utf8);
+        ref var recent = ref _recent[hash & (RecentSlots - 1)];
+        if (recent.Bytes is { } seen && utf8.SequenceEqual(seen))
+        {
+            return recent.Text;
+        }
+
         if (_buckets.TryGetValue(hash, out var bucket))
         {
             foreach (var (bytes, text) in bucket)
             {
                 if (utf8.SequenceEqual(bytes))
                 {
+                    recent = (bytes, text);
                     return text;
                 }
             }
@@ -56,7 +68,9 @@ public sealed class Utf8Strings
                 _buckets[hash] = bucket;
             }
 
-            bucket.Add((utf8.ToArray(), s));
+            var copy = utf8.ToArray();
+            bucket.Add((copy, s));
+            recent = (copy, s);
             _count++;
         }
 
@@ -70,7 +84,15 @@ public sealed class Utf8Strings
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> s)
     {
-        // FNV-1a: short keys, called per attribute; good enough spread for a bucketed table.
+        // Called for every name and key: two 8-byte reads and a multiply for 8 bytes or more, FNV-1a below.
+        if (s.Length >= 8)
+        {
+            ulong head = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(s);
+            ulong tail = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(s[^8..]);
+            ulong mixed = ((head * 0x9E3779B97F4A7C15UL) ^ tail ^ (ulong)s.Length) * 0xBF58476D1CE4E5B9UL;
+            return (int)(mixed >> 32);
+        }
+
         uint h = 2166136261;
         foreach (byte b in s)
         {

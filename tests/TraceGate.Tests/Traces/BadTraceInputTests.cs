@@ -82,6 +82,27 @@ public sealed class BadTraceInputTests
         ReadError(bytes).Should().Be($"bad.pb: byte offset {at}: a string is not valid UTF-8");
     }
 
+    // Found by the JSON fast-path property: Utf8JsonReader.TrySkip throws its own exception for malformed JSON in a
+    // skipped value, which escaped as a crash instead of an input error.
+    [Fact]
+    public void MalformedJson_InsideASkippedValue_NamesTheLine()
+    {
+        var json = "{\"resourceSpans\":[],\"other\":{\"a\":1 \"b\":2}}"u8.ToArray();
+        ReadError(json).Should().Contain("bad.pb: line 1").And.Contain("malformed JSON");
+    }
+
+    // Found by the JSON fast-path property: an escaped string with invalid UTF-8 threw from GetString as a crash.
+    [Theory]
+    [InlineData("\"name\":\"a\\n\u00ff\"")]
+    [InlineData("\"kind\":\"SERVER\u00ff\"")]
+    public void InvalidUtf8_InAnEscapedString_IsAnInputError(string property)
+    {
+        var text = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{" + property + "}]}]}]}";
+        // \u00ff stands for the raw byte 0xff.
+        var json = System.Text.Encoding.Latin1.GetBytes(text);
+        ReadError(json).Should().Contain("bad.pb: line 1").And.Contain("not valid UTF-8");
+    }
+
     [Fact]
     public void MalformedJson_NamesTheLine()
     {
