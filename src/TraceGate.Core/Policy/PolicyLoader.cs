@@ -28,10 +28,11 @@ public static class PolicyLoader
     {
         var ctx = new Context(path);
         YamlNode? root;
+        var parser = new Parser(new StringReader(text));
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
             root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
             if (stream.Documents.Count > 1)
             {
@@ -47,6 +48,13 @@ public static class PolicyLoader
             // YamlDotNet (16 to 18) throws this instead of a YamlException on some unclosed flow collections.
             return new PolicyLoadResult(null, [new PolicyError(path, LastReadableLine(text),
                 "invalid YAML: the document ends inside an unclosed '{' or '[' (or a quote) that starts at or before this line")]);
+        }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet 18 throws this for a tag that is not a URI or an event it cannot place in the tree (found by
+            // fuzzing); the parser's last event says where the document stopped making sense.
+            return new PolicyLoadResult(null, [new PolicyError(path, (int)Math.Max(1, parser.Current?.Start.Line ?? 1),
+                "invalid YAML: " + e.Message.Split(" (Parameter", 2)[0])]);
         }
 
         if (root is null || root is YamlScalarNode { Value: null or "" })
@@ -539,7 +547,9 @@ public static class PolicyLoader
         var scanner = new Scanner(new StringReader(text));
         try
         {
-            while (scanner.MoveNext())
+            // Bounded: on some malformed input (found by fuzzing) YamlDotNet's scanner keeps returning tokens without
+            // consuming text. Every real token consumes at least one character, give or take the implicit ones.
+            for (long tokens = 0; tokens < (4L * text.Length) + 64 && scanner.MoveNext(); tokens++)
             {
                 line = scanner.Current?.Start.Line ?? line;
             }

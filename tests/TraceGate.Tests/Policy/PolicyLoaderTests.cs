@@ -1,11 +1,27 @@
 using FluentAssertions;
 using TraceGate.Core.Policy;
+using TraceGate.Tests.TestInfrastructure;
 
 namespace TraceGate.Tests.Policy;
 
 public sealed class PolicyLoaderTests
 {
     private static PolicyLoadResult Load(string yaml) => PolicyLoader.Load(".tracegate.yml", yaml);
+
+    // Found by fuzzing (fuzz target policy): YamlDotNet threw ArgumentException for these, which escaped as a crash,
+    // and for one input its scanner never ran out of tokens, so the line finder for the error spun forever.
+    [Theory]
+    [InlineData("tag-not-a-uri.yml", "Global tags must be valid URIs")]
+    [InlineData("unsupported-event.yml", "invalid YAML")]
+    [InlineData("scanner-never-ends.yml", "invalid YAML")]
+    public async Task Load_YamlThatBreaksTheYamlLibrary_IsAPolicyErrorWithALine(string fixture, string message)
+    {
+        var text = await File.ReadAllTextAsync(Repo.Fixture("Fuzz/Fixtures/policy/" + fixture));
+        var result = await Task.Run(() => Load(text)).WaitAsync(TimeSpan.FromSeconds(20));
+        var error = result.Errors.Should().ContainSingle().Which;
+        error.Line.Should().BePositive();
+        error.Message.Should().Contain(message);
+    }
 
     [Fact]
     public void Load_IssueContractExample_LoadsEveryKey()
