@@ -214,6 +214,59 @@ public sealed class GitHubActionTests : IDisposable
         _sleeps.Should().Equal(TimeSpan.FromSeconds(7));
     }
 
+    /// <summary>The fault cases of the hardening plan: each is retried as documented (exponential backoff, or the
+    /// server's retry-after), and the check run is completed once the API answers again.</summary>
+    [Theory]
+    [InlineData("500", 2, null)]
+    [InlineData("502", 1, null)]
+    [InlineData("429-retry-after", 1, 5)]
+    [InlineData("connection-dropped", 2, null)]
+    public void Run_TransientFault_IsRetriedAndTheCheckRunCompletes(string fault, int failures, int? retryAfterSeconds)
+    {
+        int hits = 0;
+        _http.Faults.Add((req, _) =>
+        {
+            if (req.Method != HttpMethod.Post || hits >= failures)
+            {
+                return null;
+            }
+
+            hits++;
+            return fault switch
+            {
+                "500" => RecordingHandler.Status(HttpStatusCode.InternalServerError),
+                "502" => RecordingHandler.Status(HttpStatusCode.BadGateway),
+                "429-retry-after" => RecordingHandler.Status(HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(retryAfterSeconds!.Value)),
+                _ => throw new HttpRequestException("the connection was reset", new IOException("Connection reset by peer")),
+            };
+        });
+        var r = Run(Env());
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _sleeps.Should().HaveCount(failures);
+        if (retryAfterSeconds is { } wait)
+        {
+            _sleeps.Should().Equal(TimeSpan.FromSeconds(wait));
+        }
+
+        Json(_http.Writes.Last())["conclusion"]!.GetValue<string>().Should().Be("success");
+        (r.Out + r.Error).Should().NotContain(Token);
+    }
+
+    [Fact]
+    public void Run_ApiFailsEveryTime_ExitsPublishFailedWithTheVerdictWrittenFirst()
+    {
+        _http.Faults.Add((req, _) => req.Method == HttpMethod.Post ? RecordingHandler.Status(HttpStatusCode.InternalServerError) : null);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(3, r.Out + r.Error);
+        r.Error.Should().Contain("publishing to GitHub failed");
+        File.ReadAllText(_runner.File("summary.md")).Should().StartWith("## ✅ TraceGate: passed");
+        File.Exists(Path.Combine(_ws.Path, ".tracegate", "report.json")).Should().BeTrue();
+        foreach (var text in new[] { r.Out, r.Error, File.ReadAllText(_runner.File("summary.md")), File.ReadAllText(Path.Combine(_ws.Path, ".tracegate", "report.json")) })
+        {
+            text.Should().NotContain(Token);
+        }
+    }
+
     [Fact]
     public void Run_ApiHangsPastTheTimeout_GivesUpWithPublishFailedAndKeepsTheVerdict()
     {
