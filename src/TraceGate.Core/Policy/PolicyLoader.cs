@@ -554,9 +554,10 @@ public static class PolicyLoader
                 line = scanner.Current?.Start.Line ?? line;
             }
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
         {
-            // The last token read is where the structure stopped making sense.
+            // The last token read is where the structure stopped making sense. (ArgumentException: a lone surrogate
+            // in an escape, which YamlDotNet's scanner hands to char.ConvertToUtf32; found by fuzzing.)
         }
 
         return (int)Math.Max(1, line);

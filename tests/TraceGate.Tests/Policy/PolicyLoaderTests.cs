@@ -14,6 +14,7 @@ public sealed class PolicyLoaderTests
     [InlineData("tag-not-a-uri.yml", "Global tags must be valid URIs")]
     [InlineData("unsupported-event.yml", "invalid YAML")]
     [InlineData("scanner-never-ends.yml", "invalid YAML")]
+    [InlineData("lone-surrogate-escape.yml", "invalid YAML")]
     public async Task Load_YamlThatBreaksTheYamlLibrary_IsAPolicyErrorWithALine(string fixture, string message)
     {
         var text = await File.ReadAllTextAsync(Repo.Fixture("Fuzz/Fixtures/policy/" + fixture));
