@@ -5,7 +5,8 @@
 #
 # Publishes fuzz/TraceGate.Fuzz, instruments the assemblies that parse untrusted bytes (TraceGate.Core and the
 # libraries it hands bytes to: Markdig, YamlDotNet, Google.Protobuf, ZstdSharp), builds the seed corpora from the
-# repository's fixtures plus fuzz/corpus/ (inputs kept from earlier long runs), and runs afl-fuzz on each target for
+# repository's fixtures plus fuzz/corpus/TARGET.tar.gz (inputs kept from earlier long runs, minimised with
+# afl-cmin), and runs afl-fuzz on each target for
 # N seconds, J targets at a time. Prints executions, coverage, crashes and hangs per target, writes them to
 # DIR/summary.tsv, and exits 1 when any target found a crash or a hang (each is replayed and printed).
 # Without targets, every target runs; the target self-test has a planted crash that AFL must find. CI runs it with a short --seconds so the harness keeps building.
@@ -57,7 +58,8 @@ export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT
 fuzz_one() {
   local t=$1 seeds="$out/seeds/$1" findings="$out/findings/$1"
   [ "$t" != self-test ] || { mkdir -p "$seeds"; printf 'seed' >"$seeds/seed"; : >"$out/seeds/$t.dict"; }
-  [ -d "fuzz/corpus/$t" ] && cp -n fuzz/corpus/"$t"/* "$seeds/" 2>/dev/null || true
+  # The corpus kept from earlier long runs (afl-cmin'd), so each run starts where the last one got to.
+  [ -f "fuzz/corpus/$t.tar.gz" ] && tar -xzf "fuzz/corpus/$t.tar.gz" -C "$seeds" || true
   [ -d "tests/TraceGate.Tests/Fuzz/Fixtures/$t" ] && cp -n tests/TraceGate.Tests/Fuzz/Fixtures/"$t"/* "$seeds/" 2>/dev/null || true
   rm -rf "$findings"; mkdir -p "$out/findings"
   # -t: a parser that needs more than 5 s for a few KB hangs; -m none: .NET reserves far more address space than AFL's default.

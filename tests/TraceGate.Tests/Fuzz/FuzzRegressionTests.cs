@@ -23,28 +23,58 @@ public sealed class FuzzRegressionTests : IDisposable
     [MemberData(nameof(Targets))]
     public void Target_AcceptsEverySeedKeptCorpusFileAndFixedCrash(string target)
     {
-        var files = new[]
+        var inputs = new[]
         {
             Path.Combine(_seeds.Path, target),
-            Path.Combine(Repo.Root, "fuzz", "corpus", target),
             Path.Combine(Repo.Root, "tests", "TraceGate.Tests", "Fuzz", "Fixtures", target),
-        }.Where(Directory.Exists).SelectMany(Directory.GetFiles).ToList();
+        }.Where(Directory.Exists).SelectMany(Directory.GetFiles).Select(f => (Name: Path.GetRelativePath(Repo.Root, f), Bytes: File.ReadAllBytes(f))).ToList();
+        inputs.AddRange(KeptCorpus(target));
 
-        files.Should().NotBeEmpty("every target has seeds");
+        inputs.Should().NotBeEmpty("every target has seeds");
         var failures = new List<string>();
-        foreach (var file in files)
+        foreach (var (name, bytes) in inputs)
         {
             try
             {
-                FuzzTargets.All[target](File.ReadAllBytes(file));
+                FuzzTargets.All[target](bytes);
             }
             catch (Exception e)
             {
-                failures.Add($"{Path.GetRelativePath(Repo.Root, file)}: {e.GetType().Name}: {e.Message}");
+                failures.Add($"{name}: {e.GetType().Name}: {e.Message}");
             }
         }
 
         failures.Should().BeEmpty();
+    }
+
+    /// <summary>fuzz/corpus/TARGET.tar.gz: what long runs found worth keeping (afl-cmin), one small file each.</summary>
+    private static IEnumerable<(string Name, byte[] Bytes)> KeptCorpus(string target)
+    {
+        var archive = Path.Combine(Repo.Root, "fuzz", "corpus", target + ".tar.gz");
+        if (!File.Exists(archive))
+        {
+            yield break;
+        }
+
+        using var gz = new System.IO.Compression.GZipStream(File.OpenRead(archive), System.IO.Compression.CompressionMode.Decompress);
+        using var tar = new System.Formats.Tar.TarReader(gz);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            if (entry.DataStream is null)
+            {
+                continue;
+            }
+
+            using var buffer = new MemoryStream();
+            entry.DataStream.CopyTo(buffer);
+            yield return ($"fuzz/corpus/{target}.tar.gz:{entry.Name}", buffer.ToArray());
+        }
+    }
+
+    [Fact]
+    public void KeptCorpus_IsThereForTheTargetsThatRanLong()
+    {
+        KeptCorpus("otlp-protobuf").Should().HaveCountGreaterThan(100);
     }
 
     [Fact]
