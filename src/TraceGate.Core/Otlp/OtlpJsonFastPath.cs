@@ -184,7 +184,7 @@ internal sealed class OtlpJsonFastPath(ReadOptions options)
         var p5 = true;
         while (NextProperty(ref p5, out var key))
         {
-            switch (Classify(key))
+            switch (OtlpSpanFields.Classify(key))
             {
                 case SpanField.TraceId:
                     s.TraceId = ReadTraceId();
@@ -840,41 +840,6 @@ internal sealed class OtlpJsonFastPath(ReadOptions options)
     private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
 
     private static bool IsHex(byte c) => IsDigit(c) || (uint)((c | 0x20) - 'a') <= 5;
-
-    private enum SpanField
-    {
-        Other,
-        TraceId,
-        SpanId,
-        ParentSpanId,
-        Name,
-        Kind,
-        Start,
-        End,
-        Attributes,
-        Events,
-        Status,
-    }
-
-    private static SpanField Classify(ReadOnlySpan<byte> n) => n.Length switch
-    {
-        4 when n.SequenceEqual("name"u8) => SpanField.Name,
-        4 when n.SequenceEqual("kind"u8) => SpanField.Kind,
-        6 when n.SequenceEqual("spanId"u8) => SpanField.SpanId,
-        6 when n.SequenceEqual("events"u8) => SpanField.Events,
-        6 when n.SequenceEqual("status"u8) => SpanField.Status,
-        7 when n.SequenceEqual("traceId"u8) => SpanField.TraceId,
-        7 when n.SequenceEqual("span_id"u8) => SpanField.SpanId,
-        8 when n.SequenceEqual("trace_id"u8) => SpanField.TraceId,
-        10 when n.SequenceEqual("attributes"u8) => SpanField.Attributes,
-        12 when n.SequenceEqual("parentSpanId"u8) => SpanField.ParentSpanId,
-        14 when n.SequenceEqual("parent_span_id"u8) => SpanField.ParentSpanId,
-        15 when n.SequenceEqual("endTimeUnixNano"u8) => SpanField.End,
-        17 when n.SequenceEqual("startTimeUnixNano"u8) => SpanField.Start,
-        18 when n.SequenceEqual("end_time_unix_nano"u8) => SpanField.End,
-        20 when n.SequenceEqual("start_time_unix_nano"u8) => SpanField.Start,
-        _ => SpanField.Other,
-    };
 
     /// <summary>Thrown to abandon the chunk; one instance, since it carries nothing.</summary>
     private sealed class GiveUp : Exception;

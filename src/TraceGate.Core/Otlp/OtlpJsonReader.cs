@@ -133,7 +133,7 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
         while (NextProperty(ref r, depth))
         {
             // Dispatch on the name's length first: this loop runs for every property of every span.
-            var field = r.ValueIsEscaped ? SpanField.Other : Classify(r.ValueSpan);
+            var field = r.ValueIsEscaped ? SpanField.Other : OtlpSpanFields.Classify(r.ValueSpan);
             if (field == SpanField.TraceId)
             {
                 s.TraceId = ReadTraceId(ref r);
@@ -384,41 +384,6 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
 
         return sb.Append(map ? '}' : ']').ToString();
     }
-
-    private enum SpanField
-    {
-        Other,
-        TraceId,
-        SpanId,
-        ParentSpanId,
-        Name,
-        Kind,
-        Start,
-        End,
-        Attributes,
-        Events,
-        Status,
-    }
-
-    private static SpanField Classify(ReadOnlySpan<byte> n) => n.Length switch
-    {
-        4 when n.SequenceEqual("name"u8) => SpanField.Name,
-        4 when n.SequenceEqual("kind"u8) => SpanField.Kind,
-        6 when n.SequenceEqual("spanId"u8) => SpanField.SpanId,
-        6 when n.SequenceEqual("events"u8) => SpanField.Events,
-        6 when n.SequenceEqual("status"u8) => SpanField.Status,
-        7 when n.SequenceEqual("traceId"u8) => SpanField.TraceId,
-        7 when n.SequenceEqual("span_id"u8) => SpanField.SpanId,
-        8 when n.SequenceEqual("trace_id"u8) => SpanField.TraceId,
-        10 when n.SequenceEqual("attributes"u8) => SpanField.Attributes,
-        12 when n.SequenceEqual("parentSpanId"u8) => SpanField.ParentSpanId,
-        14 when n.SequenceEqual("parent_span_id"u8) => SpanField.ParentSpanId,
-        15 when n.SequenceEqual("endTimeUnixNano"u8) => SpanField.End,
-        17 when n.SequenceEqual("startTimeUnixNano"u8) => SpanField.Start,
-        18 when n.SequenceEqual("end_time_unix_nano"u8) => SpanField.End,
-        20 when n.SequenceEqual("start_time_unix_nano"u8) => SpanField.Start,
-        _ => SpanField.Other,
-    };
 
     /// <summary>Requires the reader to stand on a StartObject; returns its depth for <see cref="NextProperty"/>.</summary>
     private int BeginObject(ref Utf8JsonReader r, string what)

@@ -213,20 +213,29 @@ public sealed partial class HostileCorpusTests
     /// zeros: valid-looking OTLP that only the decompression ratio stops.</summary>
     private static byte[] UnknownFieldMessages(int mebibytes)
     {
-        const int inner = 60 * 1024 * 1024;
         using var ms = new MemoryStream();
         for (int written = 0; written < mebibytes; written += 60)
         {
-            var cos = new CodedOutputStream(ms, leaveOpen: true);
-            cos.WriteTag(1, WireFormat.WireType.LengthDelimited);
-            cos.WriteLength(inner + 1 + CodedOutputStream.ComputeLengthSize(inner));
-            cos.WriteTag(15, WireFormat.WireType.LengthDelimited);
-            cos.WriteLength(inner);
-            cos.Flush();
-            ms.Write(new byte[inner]);
+            ms.Write(ZeroFieldHeader());
+            ms.Write(new byte[ZeroFieldBytes]);
         }
 
         return ms.ToArray();
+    }
+
+    private const int ZeroFieldBytes = 60 * 1024 * 1024;
+
+    /// <summary>The head of a ResourceSpans (field 1) holding one unknown field 15 of <see cref="ZeroFieldBytes"/>.</summary>
+    private static byte[] ZeroFieldHeader()
+    {
+        using var head = new MemoryStream();
+        var cos = new CodedOutputStream(head, leaveOpen: true);
+        cos.WriteTag(1, WireFormat.WireType.LengthDelimited);
+        cos.WriteLength(ZeroFieldBytes + 1 + CodedOutputStream.ComputeLengthSize(ZeroFieldBytes));
+        cos.WriteTag(15, WireFormat.WireType.LengthDelimited);
+        cos.WriteLength(ZeroFieldBytes);
+        cos.Flush();
+        return head.ToArray();
     }
 
     /// <summary>gzip cannot beat about 1030:1, so the bomb is gzip members of 1 MiB of zeros at the best level, one
@@ -244,15 +253,7 @@ public sealed partial class HostileCorpusTests
             return ms.ToArray();
         }
 
-        const int inner = 60 * 1024 * 1024;
-        using var head = new MemoryStream();
-        var cos = new CodedOutputStream(head, leaveOpen: true);
-        cos.WriteTag(1, WireFormat.WireType.LengthDelimited);
-        cos.WriteLength(inner + 1 + CodedOutputStream.ComputeLengthSize(inner));
-        cos.WriteTag(15, WireFormat.WireType.LengthDelimited);
-        cos.WriteLength(inner);
-        cos.Flush();
-        var header = Member(head.ToArray());
+        var header = Member(ZeroFieldHeader());
         var zeros = Member(new byte[1024 * 1024]);
         using var bomb = new MemoryStream();
         for (int message = 0; message < 5; message++)
