@@ -31,6 +31,11 @@ public static class PolicyLoader
         var parser = new Parser(new StringReader(text));
         try
         {
+            if (Unsupported(text) is { } refused)
+            {
+                return new PolicyLoadResult(null, [new PolicyError(path, refused.Line, refused.Message)]);
+            }
+
             var stream = new YamlStream();
             stream.Load(parser);
             root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
@@ -539,6 +544,39 @@ public static class PolicyLoader
         }
 
         return selector is null ? null : rule with { Id = id, Selector = selector };
+    }
+
+    /// <summary>Deepest nesting of mappings and sequences a policy may use (it needs four).</summary>
+    private const int MaxYamlDepth = 32;
+
+    /// <summary>
+    /// What the policy format never needs and YamlDotNet cannot take safely, found by fuzzing: an alias that refers to
+    /// its own node (<c>&amp;a [*a]</c>) sends YamlDotNet's hashing of mapping keys into endless recursion, and deep
+    /// nesting recurses in its loader; both end in a stack overflow, which no catch can stop. A first pass over the
+    /// parser's events refuses anchors, aliases and deep nesting before the tree is built.
+    /// </summary>
+    private static (int Line, string Message)? Unsupported(string text)
+    {
+        var events = new Parser(new StringReader(text));
+        int depth = 0;
+        while (events.MoveNext())
+        {
+            int line = (int)Math.Max(1, events.Current!.Start.Line);
+            switch (events.Current)
+            {
+                case YamlDotNet.Core.Events.AnchorAlias:
+                    return (line, "YAML aliases (*name) are not supported in a policy: write the value out");
+                case YamlDotNet.Core.Events.NodeEvent { Anchor.IsEmpty: false }:
+                    return (line, "YAML anchors (&name) are not supported in a policy: write the value out");
+                case YamlDotNet.Core.Events.SequenceStart or YamlDotNet.Core.Events.MappingStart when ++depth > MaxYamlDepth:
+                    return (line, $"the YAML is nested deeper than {MaxYamlDepth} levels");
+                case YamlDotNet.Core.Events.SequenceEnd or YamlDotNet.Core.Events.MappingEnd:
+                    depth--;
+                    break;
+            }
+        }
+
+        return null;
     }
 
     private static int LastReadableLine(string text)

@@ -10,11 +10,23 @@ public sealed class PolicyLoaderTests
 
     // Found by fuzzing (fuzz target policy): YamlDotNet threw ArgumentException for these, which escaped as a crash,
     // and for one input its scanner never ran out of tokens, so the line finder for the error spun forever.
+    [Fact]
+    public void Load_AnchorsAliasesAndDeepNesting_AreRefusedBeforeTheTreeIsBuilt()
+    {
+        // A self-referencing alias used as a key made YamlDotNet recurse until the stack overflowed (fuzzing).
+        Load("a: &x [*x]\n").Errors.Should().ContainSingle().Which.Message.Should().Contain("anchors (&name) are not supported");
+        Load("a: *x\n").Errors.Should().ContainSingle().Which.Message.Should().Contain("aliases (*name) are not supported");
+        Load("evidence: &e\n  sources: [pr-body]\ntests: *e\n").Errors.Should().ContainSingle().Which.Line.Should().Be(1);
+        var deep = Load(new string('[', 5000) + new string(']', 5000));
+        deep.Errors.Should().ContainSingle().Which.Message.Should().Contain("nested deeper than 32 levels");
+    }
+
     [Theory]
     [InlineData("tag-not-a-uri.yml", "Global tags must be valid URIs")]
     [InlineData("unsupported-event.yml", "invalid YAML")]
     [InlineData("scanner-never-ends.yml", "invalid YAML")]
     [InlineData("lone-surrogate-escape.yml", "invalid YAML")]
+    [InlineData("alias-cycle.yml", "not supported in a policy")]
     public async Task Load_YamlThatBreaksTheYamlLibrary_IsAPolicyErrorWithALine(string fixture, string message)
     {
         var text = await File.ReadAllTextAsync(Repo.Fixture("Fuzz/Fixtures/policy/" + fixture));
