@@ -104,6 +104,23 @@ public sealed class BadTraceInputTests
     }
 
     [Fact]
+    public void JsonLine_OverTheMessageLimit_IsRefusedWithItsOffset()
+    {
+        // JSON lines are read in chunks of whole lines; one line may grow a chunk only up to the message limit.
+        var line = "{\"resourceSpans\":[]}\n"u8.ToArray();
+        var huge = System.Text.Encoding.UTF8.GetBytes("{\"resourceSpans\":[],\"pad\":\"" + new string('x', 3 * 1024 * 1024) + "\"}\n");
+        var options = new ReadOptions { MaxMessageBytes = 2 * 1024 * 1024 };
+        ReadError([.. line, .. huge], options).Should().Contain("byte offset 21: a single JSON line is over 2 MiB");
+    }
+
+    [Fact]
+    public void JsonNesting_PastTheDepthLimit_IsRefused()
+    {
+        var deep = System.Text.Encoding.UTF8.GetBytes("{\"x\":" + new string('[', 100) + new string(']', 100) + "}\n{}\n");
+        ReadError(deep).Should().Contain("bad.pb: line 1").And.Contain("depth");
+    }
+
+    [Fact]
     public void MalformedJson_NamesTheLine()
     {
         var json = "{\"resourceSpans\":[\n{\"scopeSpans\":[{\"spans\":[\n{\"name\": \"apply\",, }]}]}]}"u8.ToArray();
