@@ -18,6 +18,7 @@ spans=$((TRACES * 3))
 echo "data: $DATA: $(du -h "$DATA/traces.pb" | cut -f1) protobuf, $(du -h "$DATA/traces.jsonl" | cut -f1) JSON lines, $spans spans; best of $RUNS runs on $(nproc) cores"
 printf '%-46s %9s %14s %12s %s\n' contender seconds spans/second "peak RSS" result
 
+declare -A BEST
 measure() {
   local name=$1; shift
   local best="" rss="" out=""
@@ -32,13 +33,21 @@ measure() {
     if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; rss=$kb; fi
   done
   printf '%-46s %9s %14s %9s MiB %s\n' "$name" "$best" "$(awk "BEGIN{printf \"%.0f\", $spans / ($best > 0 ? $best : 0.001)}")" "$((rss / 1024))" "$out"
+  BEST[$name]=$best
 }
+
+ratio() { awk "BEGIN{printf \"%.1f\", ${BEST[$2]} / ${BEST[$1]}}"; }
 
 measure "tracegate check (protobuf)"            out/tracegate/tracegate check --workspace "$DATA" --policy bench/policy.yml --traces traces.pb
 measure "Google.Protobuf object model (protobuf)" dotnet out/bench/TraceGate.Bench.dll objectmodel "$DATA/traces.pb"
 measure "tracegate check (JSON lines)"          out/tracegate/tracegate check --workspace "$DATA" --policy bench/policy.yml --traces traces.jsonl
 measure "System.Text.Json DOM (JSON lines)"     dotnet out/bench/TraceGate.Bench.dll dom "$DATA/traces.jsonl"
 measure "seed checker, Python json (JSON lines)" python3 bench/peers/check_trace.py "$DATA/traces.jsonl"
+
+echo "targets: protobuf $(ratio "tracegate check (protobuf)" "Google.Protobuf object model (protobuf)")x the object model (>= 5)," \
+  "$(awk "BEGIN{printf \"%.2f\", $spans / ${BEST["tracegate check (protobuf)"]} / 1e6}")M spans/s (>= 1);" \
+  "JSON lines $(ratio "tracegate check (JSON lines)" "System.Text.Json DOM (JSON lines)")x the DOM (>= 3)," \
+  "$(ratio "tracegate check (JSON lines)" "seed checker, Python json (JSON lines)")x Python (>= 10)"
 
 if [ "${BENCH_BIG:-0}" = 1 ]; then
   big="$DATA/big"
