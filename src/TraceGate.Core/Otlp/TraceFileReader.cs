@@ -39,6 +39,11 @@ public static class TraceFileReader
         {
             throw new TraceInputException($"{path}: the zstd data is corrupt: {e.Message}");
         }
+        catch (EndOfStreamException) when (compression != Compression.None)
+        {
+            // ZstdSharp's answer to a frame cut off mid-way (found by fuzzing).
+            throw new TraceInputException($"{path}: the {compression.ToString().ToLowerInvariant()} data ends early (truncated file?)");
+        }
     }
 
     /// <summary>How far the first newline is looked for when telling JSON lines from one JSON document.</summary>

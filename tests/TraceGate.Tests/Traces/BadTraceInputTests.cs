@@ -185,6 +185,23 @@ public sealed class BadTraceInputTests
         ReadError(bytes).Should().Contain("gzip");
     }
 
+    // Found by fuzzing (trace-file): ZstdSharp throws EndOfStreamException for a cut-off frame, which escaped as a crash.
+    [Fact]
+    public void TruncatedZstd_SaysItIsCutOff()
+    {
+        using var zstd = new ZstdSharp.Compressor(3);
+        var whole = zstd.Wrap(File.ReadAllBytes(Repo.Fixture("Traces/Fixtures/payments/good.pb"))).ToArray();
+        ReadError(whole[..(whole.Length / 2)]).Should().Contain("bad.pb: the zstd data ends early (truncated file?)");
+    }
+
+    [Fact]
+    public void TruncatedGzip_SaysItIsCutOff()
+    {
+        var whole = File.ReadAllBytes(Repo.Fixture("Traces/Fixtures/payments/good.pb.gz"));
+        // gzip itself does not mind the missing end; the protobuf inside is cut off, and that is what is said.
+        ReadError(whole[..(whole.Length / 2)]).Should().Contain("bad.pb: byte offset").And.Contain("truncated");
+    }
+
     [Fact]
     public void RandomBytes_AreNotOtlp()
     {
