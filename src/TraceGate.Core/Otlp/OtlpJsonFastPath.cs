@@ -723,8 +723,15 @@ internal sealed class OtlpJsonFastPath(ReadOptions options)
     /// the cursor on its value; false, past the brace, at the object's end.</summary>
     private bool NextProperty(ref bool first, out ReadOnlySpan<byte> key)
     {
-        SkipWhitespace();
-        if (Cur == (byte)'}')
+        // Written for compact JSON (what exporters write): each whitespace skip is taken only when there is some.
+        byte c = Cur;
+        if (IsWhitespace(c))
+        {
+            SkipWhitespace();
+            c = Cur;
+        }
+
+        if (c == (byte)'}')
         {
             _i++;
             _depth--;
@@ -738,24 +745,51 @@ internal sealed class OtlpJsonFastPath(ReadOptions options)
         }
         else
         {
-            if (Cur != (byte)',')
+            if (c != (byte)',')
             {
                 throw Abandon;
             }
 
             _i++;
-            SkipWhitespace();
+            c = Cur;
+            if (IsWhitespace(c))
+            {
+                SkipWhitespace();
+                c = Cur;
+            }
         }
 
-        key = ReadPlainString(); // also refuses a trailing comma: '}' is not a quote
-        SkipWhitespace();
-        if (Cur != (byte)':')
+        // The key: a string without escapes ('}' after a comma, a trailing comma, is not a quote and gives up).
+        if (c != (byte)'"')
         {
             throw Abandon;
         }
 
+        int start = _i + 1;
+        int stop = StringStop(start);
+        if (stop < 0 || _b[start + stop] != (byte)'"')
+        {
+            throw Abandon;
+        }
+
+        key = _b.AsSpan(start, stop);
+        _i = start + stop + 1;
+        c = Cur;
+        if (c != (byte)':')
+        {
+            SkipWhitespace();
+            if (Cur != (byte)':')
+            {
+                throw Abandon;
+            }
+        }
+
         _i++;
-        SkipWhitespace();
+        if (IsWhitespace(Cur))
+        {
+            SkipWhitespace();
+        }
+
         return true;
     }
 
