@@ -20,10 +20,12 @@ public static class TestResultsReader
             IgnoreWhitespace = true,
             MaxCharactersInDocument = 512L * 1024 * 1024,
         };
-        using var reader = XmlReader.Create(content, settings);
-        var info = (IXmlLineInfo)reader;
+        XmlReader? reader = null;
         try
         {
+            // Create reads the first bytes (the encoding), so it can throw too.
+            reader = XmlReader.Create(content, settings);
+            var info = (IXmlLineInfo)reader;
             if (reader.MoveToContent() != XmlNodeType.Element)
             {
                 return Fail(path, info, "expected an XML document with <testsuites>, <testsuite> or <TestRun>");
@@ -39,6 +41,16 @@ public static class TestResultsReader
         catch (XmlException e)
         {
             return new TestResultsReadResult([], new InputError(path, e.LineNumber, "malformed XML: " + StripPosition(e.Message)));
+        }
+        catch (ArgumentException e)
+        {
+            // System.Xml's own failure on some encoding declarations (found by fuzzing): still the file's fault.
+            return new TestResultsReadResult([], new InputError(path, (reader as IXmlLineInfo)?.LineNumber ?? 0,
+                "the XML cannot be read (its encoding declaration?): " + e.Message.Split(" (Parameter", 2)[0]));
+        }
+        finally
+        {
+            reader?.Dispose();
         }
     }
 

@@ -20,6 +20,20 @@ public sealed class TestResultsReaderTests
     private static TestCaseResult Single(string reference, IReadOnlyList<TestCaseResult> cases) =>
         TestMatcher.Find(TestRef.Parse(reference, out _)!, cases).Should().ContainSingle().Subject;
 
+    // Found by fuzzing (test-results): System.Xml threw ArgumentOutOfRangeException from its own encoding switch, and an
+    // XmlException from reading the first bytes, outside the reader's catch; both escaped as crashes.
+    [Theory]
+    [InlineData("encoding-switch-bug.xml")]
+    [InlineData("invalid-first-byte.xml")]
+    public void Read_XmlThatBreaksTheXmlReader_IsAnInputErrorNamingTheFile(string fixture)
+    {
+        using var s = File.OpenRead(Repo.Fixture("Fuzz/Fixtures/test-results/" + fixture));
+        var result = TestResultsReader.Read("results.xml", s);
+        result.Cases.Should().BeEmpty();
+        result.Error.Should().NotBeNull();
+        result.Error!.ToString().Should().StartWith("results.xml:").And.Contain("XML");
+    }
+
     [Fact]
     public void Read_Surefire_MapsPassFailAndSkip()
     {
