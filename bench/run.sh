@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Whole-process benchmark: TraceGate (Native AOT) against the peers on the same data and rules.
-#   bench/run.sh              200,000 traces (600,000 spans), best of 3 runs each
+#   bench/run.sh              200,000 traces (600,000 spans), best of 3 rounds (BENCH_RUNS=N for more)
 #   BENCH_TRACES=N bench/run.sh
 #   BENCH_BIG=1 bench/run.sh  also a protobuf file over 2 GiB (TraceGate only)
 set -euo pipefail
@@ -18,31 +18,56 @@ spans=$((TRACES * 3))
 echo "data: $DATA: $(du -h "$DATA/traces.pb" | cut -f1) protobuf, $(du -h "$DATA/traces.jsonl" | cut -f1) JSON lines, $spans spans; best of $RUNS runs on $(nproc) cores"
 printf '%-46s %9s %14s %12s %s\n' contender seconds spans/second "peak RSS" result
 
-declare -A BEST
-measure() {
+# Contenders run in rounds (each once per round, in turn) rather than one after another, so that a slow spell of a
+# shared host falls on all of them alike; each keeps its best round.
+NAMES=(
+  "tracegate check (protobuf)"
+  "Google.Protobuf object model (protobuf)"
+  "tracegate check (JSON lines)"
+  "System.Text.Json DOM (JSON lines)"
+  "seed checker, Python json (JSON lines)"
+)
+command_of() {
+  case "$1" in
+    "tracegate check (protobuf)") echo out/tracegate/tracegate check --workspace "$DATA" --policy bench/policy.yml --traces traces.pb ;;
+    "Google.Protobuf object model (protobuf)") echo dotnet out/bench/TraceGate.Bench.dll objectmodel "$DATA/traces.pb" ;;
+    "tracegate check (JSON lines)") echo out/tracegate/tracegate check --workspace "$DATA" --policy bench/policy.yml --traces traces.jsonl ;;
+    "System.Text.Json DOM (JSON lines)") echo dotnet out/bench/TraceGate.Bench.dll dom "$DATA/traces.jsonl" ;;
+    "seed checker, Python json (JSON lines)") echo python3 bench/peers/check_trace.py "$DATA/traces.jsonl" ;;
+  esac
+}
+
+declare -A BEST RSS OUT
+run_once() {
   local name=$1; shift
-  local best="" rss="" out=""
-  for _ in $(seq "$RUNS"); do
-    local t; t=$(mktemp)
-    set +e
-    /usr/bin/time -f '%e %M' -o "$t" "$@" >/tmp/bench-out 2>&1
-    local code=$?
-    set -e
-    read -r secs kb < "$t"; rm -f "$t"
-    out="exit $code"
-    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; rss=$kb; fi
-  done
-  printf '%-46s %9s %14s %9s MiB %s\n' "$name" "$best" "$(awk "BEGIN{printf \"%.0f\", $spans / ($best > 0 ? $best : 0.001)}")" "$((rss / 1024))" "$out"
-  BEST[$name]=$best
+  local t; t=$(mktemp)
+  set +e
+  /usr/bin/time -f '%e %M' -o "$t" "$@" >/tmp/bench-out 2>&1
+  local code=$?
+  set -e
+  read -r secs kb < "$t"; rm -f "$t"
+  OUT[$name]="exit $code"
+  if [ -z "${BEST[$name]:-}" ] || awk "BEGIN{exit !($secs < ${BEST[$name]})}"; then BEST[$name]=$secs; RSS[$name]=$kb; fi
+}
+report() {
+  local name=$1 best=${BEST[$1]}
+  printf '%-46s %9s %14s %9s MiB %s\n' "$name" "$best" "$(awk "BEGIN{printf \"%.0f\", $spans / ($best > 0 ? $best : 0.001)}")" "$((RSS[$name] / 1024))" "${OUT[$name]}"
+}
+measure() { # one contender alone (the big file)
+  local name=$1; shift
+  for _ in $(seq "$RUNS"); do run_once "$name" "$@"; done
+  report "$name"
 }
 
 ratio() { awk "BEGIN{printf \"%.1f\", ${BEST[$2]} / ${BEST[$1]}}"; }
 
-measure "tracegate check (protobuf)"            out/tracegate/tracegate check --workspace "$DATA" --policy bench/policy.yml --traces traces.pb
-measure "Google.Protobuf object model (protobuf)" dotnet out/bench/TraceGate.Bench.dll objectmodel "$DATA/traces.pb"
-measure "tracegate check (JSON lines)"          out/tracegate/tracegate check --workspace "$DATA" --policy bench/policy.yml --traces traces.jsonl
-measure "System.Text.Json DOM (JSON lines)"     dotnet out/bench/TraceGate.Bench.dll dom "$DATA/traces.jsonl"
-measure "seed checker, Python json (JSON lines)" python3 bench/peers/check_trace.py "$DATA/traces.jsonl"
+for _ in $(seq "$RUNS"); do
+  for name in "${NAMES[@]}"; do
+    # shellcheck disable=SC2046 # the command's words, split on purpose (no word holds a space)
+    run_once "$name" $(command_of "$name")
+  done
+done
+for name in "${NAMES[@]}"; do report "$name"; done
 
 echo "targets: protobuf $(ratio "tracegate check (protobuf)" "Google.Protobuf object model (protobuf)")x the object model (>= 5)," \
   "$(awk "BEGIN{printf \"%.2f\", $spans / ${BEST["tracegate check (protobuf)"]} / 1e6}")M spans/s (>= 1);" \
