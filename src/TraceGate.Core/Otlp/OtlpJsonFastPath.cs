@@ -381,6 +381,7 @@ internal sealed class OtlpJsonFastPath(ReadOptions options)
     private string Intern(ReadOnlySpan<byte> utf8) => _strings.Get(utf8) ?? throw Abandon;
 
     /// <summary>A string without escapes, as raw bytes; an escaped one is left to the exact reader.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> ReadPlainString()
     {
         if (Cur != (byte)'"')
@@ -760,20 +761,7 @@ internal sealed class OtlpJsonFastPath(ReadOptions options)
         }
 
         // The key: a string without escapes ('}' after a comma, a trailing comma, is not a quote and gives up).
-        if (c != (byte)'"')
-        {
-            throw Abandon;
-        }
-
-        int start = _i + 1;
-        int stop = StringStop(start);
-        if (stop < 0 || _b[start + stop] != (byte)'"')
-        {
-            throw Abandon;
-        }
-
-        key = _b.AsSpan(start, stop);
-        _i = start + stop + 1;
+        key = ReadPlainString();
         c = Cur;
         if (c != (byte)':')
         {
