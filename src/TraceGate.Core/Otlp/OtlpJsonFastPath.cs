@@ -356,7 +356,7 @@ internal sealed class OtlpJsonFastPath(ReadOptions options)
             {
                 result = Literal("true"u8) ? AttrValue.Of(true) : Literal("false"u8) ? AttrValue.Of(false) : throw Abandon;
             }
-            else if (key.Length > 0 && (key[0] is (byte)'a' or (byte)'k' or (byte)'b') && !IsOtherKey(key))
+            else if (IsLeftToTheExactReader(key))
             {
                 // arrayValue, kvlistValue, bytesValue: printable forms and nesting limits live in the exact reader.
                 throw Abandon;
@@ -370,9 +370,9 @@ internal sealed class OtlpJsonFastPath(ReadOptions options)
         return result;
     }
 
-    private static bool IsOtherKey(ReadOnlySpan<byte> key) =>
-        !(key.SequenceEqual("arrayValue"u8) || key.SequenceEqual("array_value"u8) || key.SequenceEqual("kvlistValue"u8)
-          || key.SequenceEqual("kvlist_value"u8) || key.SequenceEqual("bytesValue"u8) || key.SequenceEqual("bytes_value"u8));
+    private static bool IsLeftToTheExactReader(ReadOnlySpan<byte> key) =>
+        key.SequenceEqual("arrayValue"u8) || key.SequenceEqual("array_value"u8) || key.SequenceEqual("kvlistValue"u8)
+        || key.SequenceEqual("kvlist_value"u8) || key.SequenceEqual("bytesValue"u8) || key.SequenceEqual("bytes_value"u8);
 
     // ---- values ----
 
