@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of TraceGate's parsers with SharpFuzz and AFL++.
 #
-#   fuzz/run.sh [--seconds N] [--jobs J] [--out DIR] [TARGET...]
+#   fuzz/run.sh [--seconds N] [--jobs J] [--out DIR] [TARGET[:SECONDS]...]
 #
 # Publishes fuzz/TraceGate.Fuzz, instruments the assemblies that parse untrusted bytes (TraceGate.Core and the
 # libraries it hands bytes to: Markdig, YamlDotNet, Google.Protobuf, ZstdSharp), builds the seed corpora from the
 # repository's fixtures plus fuzz/corpus/TARGET.tar.gz (inputs kept from earlier long runs, minimised with
 # afl-cmin), and runs afl-fuzz on each target for
-# N seconds, J targets at a time. Prints executions, coverage, crashes and hangs per target, writes them to
+# N seconds (or the SECONDS given with the target, to top a target up to a total), J targets at a time. Prints executions, coverage, crashes and hangs per target, writes them to
 # DIR/summary.tsv, and exits 1 when any target found a crash or a hang (each is replayed and printed).
 # Without targets, every target runs, and the target self-test, whose planted crash AFL must find (30 s at most). CI runs it with a short --seconds so the harness keeps building.
 set -euo pipefail
@@ -47,7 +47,17 @@ dotnet tool run sharpfuzz "$bin/TraceGate.Fuzz.dll" TraceGate.Fuzz.SelfTestTarge
 
 all=$(dotnet "$bin/TraceGate.Fuzz.dll" 2>&1 | sed 's/.*targets: //; s/,//g' || true)
 [ ${#targets[@]} -gt 0 ] || read -r -a targets <<<"$all"
-for t in "${targets[@]}"; do
+# TARGET:SECONDS gives one target its own time; the rest get --seconds.
+declare -A limits=()
+for i in "${!targets[@]}"; do
+  spec=${targets[$i]}
+  t=${spec%%:*}
+  limits[$t]=$seconds
+  if [[ "$spec" == *:* ]]; then
+    limits[$t]=${spec#*:}
+    [[ "${limits[$t]}" =~ ^[0-9]+$ ]] || { echo "fuzz/run.sh: '$spec': expected TARGET:SECONDS with a whole number of seconds" >&2; exit 2; }
+  fi
+  targets[$i]=$t
   [[ " $all " == *" $t "* ]] || { echo "fuzz/run.sh: unknown target '$t' (targets: $all)" >&2; exit 2; }
 done
 
@@ -64,7 +74,7 @@ fuzz_one() {
   rm -rf "$findings"; mkdir -p "$out/findings"
   # -t: a parser that needs more than 5 s for a few KB hangs; -m none: .NET reserves far more address space than AFL's default.
   # The planted crash is found in seconds: the self-test never needs more than 30.
-  local limit=$seconds
+  local limit=${limits[$t]}
   [ "$t" != self-test ] || [ "$limit" -le 30 ] || limit=30
   afl-fuzz -V "$limit" -t 5000 -m none -i "$seeds" -o "$findings" -x "$out/seeds/$t.dict" -- "$bin/TraceGate.Fuzz" "$t" \
     >"$out/$t.log" 2>&1 || { echo "fuzz/run.sh: afl-fuzz failed for $t; see $out/$t.log" >&2; tail -20 "$out/$t.log" >&2; return 1; }
@@ -73,7 +83,7 @@ fuzz_one() {
 status=0
 running=0
 for t in "${targets[@]}"; do
-  echo "fuzzing $t for ${seconds}s"
+  echo "fuzzing $t for ${limits[$t]}s"
   fuzz_one "$t" &
   running=$((running + 1))
   if [ "$running" -ge "$jobs" ]; then
