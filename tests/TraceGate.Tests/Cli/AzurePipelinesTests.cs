@@ -67,8 +67,36 @@ public sealed class AzurePipelinesTests : IDisposable
         return env;
     }
 
-    private CliResult Run(Dictionary<string, string?> env) =>
-        CliHarness.RunWithHttp(_ws.Path, env, _http, new RetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(1), Sleep = (_, _) => Task.CompletedTask }, "check");
+    private readonly List<TimeSpan> _sleeps = [];
+
+    private CliResult Run(Dictionary<string, string?> env, TimeSpan? attemptTimeout = null) =>
+        CliHarness.RunWithHttp(_ws.Path, env, _http, new RetryPolicy
+        {
+            BaseDelay = TimeSpan.FromMilliseconds(1),
+            AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(20),
+            Sleep = (d, _) =>
+            {
+                lock (_sleeps)
+                {
+                    _sleeps.Add(d);
+                }
+
+                return Task.CompletedTask;
+            },
+        }, "check");
+
+    /// <summary>The token is in no output, report or request body (it travels only in the Authorization header).</summary>
+    private void TokenAppearsNowhere(CliResult r)
+    {
+        var outputs = new List<(string Where, string Text)> { ("stdout", r.Out), ("stderr", r.Error) };
+        outputs.AddRange(Directory.EnumerateFiles(Path.Combine(_agent.Path, "tracegate")).Select(f => (Path.GetFileName(f), File.ReadAllText(f))));
+        outputs.AddRange(_http.Requests.Select(q => ($"{q.Method} {q.PathAndQuery}", q.Body ?? "")));
+        outputs.Select(o => o.Where).Should().Contain(["report.json", "summary.md"], "the verdict is written before publishing");
+        foreach (var (where, text) in outputs)
+        {
+            text.Should().NotContain(Token, $"{where} must not hold the token");
+        }
+    }
 
     private static JsonNode Json(RecordedRequest r) => JsonNode.Parse(r.Body!)!;
 
@@ -153,6 +181,81 @@ public sealed class AzurePipelinesTests : IDisposable
         _http.Requests.Count(q => q.PathAndQuery.Contains("/statuses")).Should().Be(4);
         r.Out.Should().Contain("##vso[task.logissue type=warning]publishing to Azure DevOps failed");
         File.Exists(Path.Combine(_agent.Path, "tracegate", "report.json")).Should().BeTrue("the verdict is never lost");
+        TokenAppearsNowhere(r);
+    }
+
+    /// <summary>The fault cases of the hardening plan against Azure DevOps: each is retried as documented
+    /// (exponential backoff, or the server's Retry-After), and the status is posted once the API answers again.</summary>
+    [Theory]
+    [InlineData("500", 2, null)]
+    [InlineData("502", 1, null)]
+    [InlineData("503-retry-after", 1, 4)]
+    [InlineData("429-retry-after", 1, 6)]
+    [InlineData("connection-dropped", 2, null)]
+    public void TransientFault_IsRetriedAndTheStatusIsPosted(string fault, int failures, int? retryAfterSeconds)
+    {
+        int hits = 0;
+        _http.Faults.Add((req, _) =>
+        {
+            if (req.Method != HttpMethod.Post || !req.RequestUri!.AbsolutePath.EndsWith("/statuses", StringComparison.Ordinal) || hits >= failures)
+            {
+                return null;
+            }
+
+            hits++;
+            return fault switch
+            {
+                "500" => RecordingHandler.Status(HttpStatusCode.InternalServerError),
+                "502" => RecordingHandler.Status(HttpStatusCode.BadGateway),
+                "503-retry-after" => RecordingHandler.Status(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(retryAfterSeconds!.Value)),
+                "429-retry-after" => RecordingHandler.Status(HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(retryAfterSeconds!.Value)),
+                _ => throw new HttpRequestException("the connection was reset", new IOException("Connection reset by peer")),
+            };
+        });
+        var r = Run(Env());
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _sleeps.Should().HaveCount(failures);
+        if (retryAfterSeconds is { } wait)
+        {
+            _sleeps.Should().Equal(TimeSpan.FromSeconds(wait));
+        }
+
+        hits.Should().Be(failures);
+        _http.Requests.Where(q => q.PathAndQuery.Contains("/statuses")).Should().ContainSingle(q => q.Status < 300, "prism accepted the retried status");
+        r.Out.Should().Contain("PR status tracegate/TraceGate: succeeded");
+        TokenAppearsNowhere(r);
+    }
+
+    [Fact]
+    public void TokenWithoutPermission_Is403NotRetriedAndSaysWhichPermission()
+    {
+        _http.Faults.Add((req, _) => req.RequestUri!.AbsolutePath.EndsWith("/statuses", StringComparison.Ordinal)
+            ? RecordingHandler.Status(HttpStatusCode.Forbidden, "{\"message\":\"TF401027: You need the Git 'PullRequestContribute' permission to perform this action.\"}")
+            : null);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(3, r.Out + r.Error);
+        _http.Requests.Count(q => q.PathAndQuery.Contains("/statuses")).Should().Be(1, "a 403 without Retry-After is not retried");
+        r.Out.Should().Contain("Give the build service 'Contribute to pull requests' on the repository");
+        TokenAppearsNowhere(r);
+    }
+
+    [Fact]
+    public void ApiHangsPastTheTimeout_GivesUpWithPublishFailedAndKeepsTheVerdict()
+    {
+        _http.Faults.Add((req, _) =>
+        {
+            if (req.Method == HttpMethod.Post)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(600));
+            }
+
+            return null;
+        });
+        var r = Run(Env(), attemptTimeout: TimeSpan.FromMilliseconds(200));
+        r.ExitCode.Should().Be(3, r.Out + r.Error);
+        r.Out.Should().Contain("publishing to Azure DevOps failed").And.Contain("no answer within");
+        File.ReadAllText(Path.Combine(_agent.Path, "tracegate", "summary.md")).Should().Contain("TraceGate: passed");
+        TokenAppearsNowhere(r);
     }
 
     [Fact]

@@ -94,6 +94,27 @@ public sealed class GitHubActionTests : IDisposable
 
     private static JsonNode Json(RecordedRequest r) => JsonNode.Parse(r.Body!)!;
 
+    /// <summary>The secrets promise, held by every fault case: the token is in no output, report, file the runner
+    /// reads back, or request body (it travels only in the Authorization header).</summary>
+    private void TokenAppearsNowhere(CliResult r)
+    {
+        var outputs = new List<(string Where, string Text)> { ("stdout", r.Out), ("stderr", r.Error) };
+        foreach (var file in new[] { _runner.File("summary.md"), _runner.File("output.txt"), Path.Combine(_ws.Path, ".tracegate", "report.json") })
+        {
+            if (File.Exists(file))
+            {
+                outputs.Add((Path.GetFileName(file), File.ReadAllText(file)));
+            }
+        }
+
+        outputs.AddRange(_http.Requests.Select(q => ($"{q.Method} {q.PathAndQuery}", q.Body ?? "")));
+        outputs.Should().HaveCountGreaterThan(3, "the step summary and the report are written before publishing");
+        foreach (var (where, text) in outputs)
+        {
+            text.Should().NotContain(Token, $"{where} must not hold the token");
+        }
+    }
+
     [Fact]
     public void Run_OnPullRequest_ReadsPrAndCommitsAndCompletesASchemaValidCheckRun()
     {
@@ -188,6 +209,7 @@ public sealed class GitHubActionTests : IDisposable
         r.ExitCode.Should().Be(1, "the verdict decides the exit code");
         r.Out.Should().Contain("::warning title=TraceGate::the token cannot write checks").And.Contain("run mode: evaluate on pull_request and mode: publish on workflow_run");
         File.ReadAllText(_runner.File("summary.md")).Should().StartWith("## ❌");
+        TokenAppearsNowhere(r);
     }
 
     [Fact]
@@ -200,6 +222,7 @@ public sealed class GitHubActionTests : IDisposable
         _http.Requests.Count(q => q.Method == "POST").Should().Be(3);
         _sleeps.Should().HaveCount(2);
         r.Out.Should().Contain("HTTP 502; retry 1 of 3");
+        TokenAppearsNowhere(r);
     }
 
     [Fact]
@@ -212,6 +235,7 @@ public sealed class GitHubActionTests : IDisposable
         var r = Run(Env());
         r.ExitCode.Should().Be(0, r.Out + r.Error);
         _sleeps.Should().Equal(TimeSpan.FromSeconds(7));
+        TokenAppearsNowhere(r);
     }
 
     /// <summary>The fault cases of the hardening plan: each is retried as documented (exponential backoff, or the
@@ -249,7 +273,7 @@ public sealed class GitHubActionTests : IDisposable
         }
 
         Json(_http.Writes.Last())["conclusion"]!.GetValue<string>().Should().Be("success");
-        (r.Out + r.Error).Should().NotContain(Token);
+        TokenAppearsNowhere(r);
     }
 
     [Fact]
@@ -261,10 +285,7 @@ public sealed class GitHubActionTests : IDisposable
         r.Error.Should().Contain("publishing to GitHub failed");
         File.ReadAllText(_runner.File("summary.md")).Should().StartWith("## ✅ TraceGate: passed");
         File.Exists(Path.Combine(_ws.Path, ".tracegate", "report.json")).Should().BeTrue();
-        foreach (var text in new[] { r.Out, r.Error, File.ReadAllText(_runner.File("summary.md")), File.ReadAllText(Path.Combine(_ws.Path, ".tracegate", "report.json")) })
-        {
-            text.Should().NotContain(Token);
-        }
+        TokenAppearsNowhere(r);
     }
 
     [Fact]
@@ -284,6 +305,7 @@ public sealed class GitHubActionTests : IDisposable
         r.ExitCode.Should().Be(3, r.Out + r.Error);
         r.Error.Should().Contain("publishing to GitHub failed").And.Contain("The verdict is in the step summary");
         File.ReadAllText(_runner.File("summary.md")).Should().StartWith("## ✅ TraceGate: passed");
+        TokenAppearsNowhere(r);
     }
 
     [Fact]
