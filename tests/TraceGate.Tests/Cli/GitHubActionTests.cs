@@ -256,13 +256,7 @@ public sealed class GitHubActionTests : IDisposable
             }
 
             hits++;
-            return fault switch
-            {
-                "500" => RecordingHandler.Status(HttpStatusCode.InternalServerError),
-                "502" => RecordingHandler.Status(HttpStatusCode.BadGateway),
-                "429-retry-after" => RecordingHandler.Status(HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(retryAfterSeconds!.Value)),
-                _ => throw new HttpRequestException("the connection was reset", new IOException("Connection reset by peer")),
-            };
+            return RecordingHandler.Transient(fault, retryAfterSeconds);
         });
         var r = Run(Env());
         r.ExitCode.Should().Be(0, r.Out + r.Error);

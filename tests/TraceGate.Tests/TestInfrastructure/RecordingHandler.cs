@@ -83,6 +83,18 @@ public sealed class RecordingHandler(Uri mock) : DelegatingHandler(new SocketsHt
         }
     }
 
+    /// <summary>One transient fault of the hardening plan by name: "500", "502", "503-retry-after",
+    /// "429-retry-after", or "connection-dropped" (thrown, as SocketsHttpHandler does on a reset).</summary>
+    public static HttpResponseMessage Transient(string fault, int? retryAfterSeconds = null) => fault switch
+    {
+        "500" => Status(HttpStatusCode.InternalServerError),
+        "502" => Status(HttpStatusCode.BadGateway),
+        "503-retry-after" => Status(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(retryAfterSeconds!.Value)),
+        "429-retry-after" => Status(HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(retryAfterSeconds!.Value)),
+        "connection-dropped" => throw new HttpRequestException("the connection was reset", new IOException("Connection reset by peer")),
+        _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "not a fault this handler knows"),
+    };
+
     public static HttpResponseMessage Status(HttpStatusCode code, string body = "{\"message\":\"injected\"}", TimeSpan? retryAfter = null)
     {
         var r = new HttpResponseMessage(code) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
