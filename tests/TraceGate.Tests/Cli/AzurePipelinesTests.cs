@@ -194,17 +194,7 @@ public sealed class AzurePipelinesTests : IDisposable
     [InlineData("connection-dropped", 2, null)]
     public void TransientFault_IsRetriedAndTheStatusIsPosted(string fault, int failures, int? retryAfterSeconds)
     {
-        int hits = 0;
-        _http.Faults.Add((req, _) =>
-        {
-            if (req.Method != HttpMethod.Post || !req.RequestUri!.AbsolutePath.EndsWith("/statuses", StringComparison.Ordinal) || hits >= failures)
-            {
-                return null;
-            }
-
-            hits++;
-            return RecordingHandler.Transient(fault, retryAfterSeconds);
-        });
+        var hits = _http.FailFirst(failures, req => req.Method == HttpMethod.Post && req.RequestUri!.AbsolutePath.EndsWith("/statuses", StringComparison.Ordinal), fault, retryAfterSeconds);
         var r = Run(Env());
         r.ExitCode.Should().Be(0, r.Out + r.Error);
         _sleeps.Should().HaveCount(failures);
@@ -213,7 +203,7 @@ public sealed class AzurePipelinesTests : IDisposable
             _sleeps.Should().Equal(TimeSpan.FromSeconds(wait));
         }
 
-        hits.Should().Be(failures);
+        hits().Should().Be(failures);
         _http.Requests.Where(q => q.PathAndQuery.Contains("/statuses")).Should().ContainSingle(q => q.Status < 300, "prism accepted the retried status");
         r.Out.Should().Contain("PR status tracegate/TraceGate: succeeded");
         TokenAppearsNowhere(r);

@@ -247,19 +247,10 @@ public sealed class GitHubActionTests : IDisposable
     [InlineData("connection-dropped", 2, null)]
     public void Run_TransientFault_IsRetriedAndTheCheckRunCompletes(string fault, int failures, int? retryAfterSeconds)
     {
-        int hits = 0;
-        _http.Faults.Add((req, _) =>
-        {
-            if (req.Method != HttpMethod.Post || hits >= failures)
-            {
-                return null;
-            }
-
-            hits++;
-            return RecordingHandler.Transient(fault, retryAfterSeconds);
-        });
+        var hits = _http.FailFirst(failures, req => req.Method == HttpMethod.Post, fault, retryAfterSeconds);
         var r = Run(Env());
         r.ExitCode.Should().Be(0, r.Out + r.Error);
+        hits().Should().Be(failures);
         _sleeps.Should().HaveCount(failures);
         if (retryAfterSeconds is { } wait)
         {

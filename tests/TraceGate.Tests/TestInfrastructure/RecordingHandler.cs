@@ -83,6 +83,24 @@ public sealed class RecordingHandler(Uri mock) : DelegatingHandler(new SocketsHt
         }
     }
 
+    /// <summary>Answers the first <paramref name="times"/> requests that <paramref name="applies"/> to with the named
+    /// transient fault (see <see cref="Transient"/>); returns how many it has faulted so far.</summary>
+    public Func<int> FailFirst(int times, Func<HttpRequestMessage, bool> applies, string fault, int? retryAfterSeconds = null)
+    {
+        int hits = 0;
+        Faults.Add((req, _) =>
+        {
+            if (!applies(req) || hits >= times)
+            {
+                return null;
+            }
+
+            hits++;
+            return Transient(fault, retryAfterSeconds);
+        });
+        return () => hits;
+    }
+
     /// <summary>One transient fault of the hardening plan by name: "500", "502", "503-retry-after",
     /// "429-retry-after", or "connection-dropped" (thrown, as SocketsHttpHandler does on a reset).</summary>
     public static HttpResponseMessage Transient(string fault, int? retryAfterSeconds = null) => fault switch
