@@ -10,7 +10,7 @@ cleanup() { kill "${prism_pid:-}" "${proxy_pid:-}" 2>/dev/null || true; rm -rf "
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 prism_port=$(free_port); proxy_port=$(free_port)
-"$root/tests/mock-servers/node_modules/.bin/prism" mock "$root/../shared/specs/azure-devops-git-7.1.json" -h 127.0.0.1 -p "$prism_port" >"$work/prism.log" 2>&1 &
+"$root/tests/mock-servers/node_modules/.bin/prism" mock "$root/tests/mock-servers/specs/azure-devops-git-7.1.json" -h 127.0.0.1 -p "$prism_port" >"$work/prism.log" 2>&1 &
 prism_pid=$!
 node "$root/tests/mock-servers/proxy.mjs" "$proxy_port" "$prism_port" "$work/requests.jsonl" >"$work/proxy.log" 2>&1 &
 proxy_pid=$!

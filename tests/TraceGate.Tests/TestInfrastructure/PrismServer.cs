@@ -29,7 +29,7 @@ public class PrismServer : IDisposable
 
         if (!File.Exists(spec))
         {
-            throw new InvalidOperationException($"the API description {spec} is missing (shared/specs sits beside the checkout)");
+            throw new InvalidOperationException($"the API description {spec} is missing (it is vendored under tests/mock-servers/specs)");
         }
 
         Port = FreePort();
@@ -117,9 +117,9 @@ public class PrismServer : IDisposable
 [CollectionDefinition("github-mock")]
 public sealed class GitHubMockCollection : ICollectionFixture<PrismServer>;
 
-/// <summary>Prism serving the Azure DevOps Git REST API 7.1 description from shared/specs; it also requires a Bearer
+/// <summary>Prism serving the Azure DevOps Git REST API 7.1 description vendored under tests/mock-servers/specs; it also requires a Bearer
 /// token (401 without one).</summary>
-public sealed class AzurePrismServer() : PrismServer(Path.Combine(Repo.Root, "..", "shared", "specs", "azure-devops-git-7.1.json"));
+public sealed class AzurePrismServer() : PrismServer(Path.Combine(Repo.Root, "tests", "mock-servers", "specs", "azure-devops-git-7.1.json"));
 
 [CollectionDefinition("azure-mock")]
 public sealed class AzureMockCollection : ICollectionFixture<AzurePrismServer>;
