@@ -18,6 +18,10 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
 
     public long Spans { get; private set; }
 
+    /// <summary>Accepts ids in the protobuf JSON mapping's base64 as well as OTLP JSON's hex, and Tempo's
+    /// <c>batches</c> for <c>resourceSpans</c>: set only for a document detected as a Tempo answer.</summary>
+    internal bool TempoDialect { get; init; }
+
     public void Read(Stream input, string file) => Read(input, file, 0, 0);
 
     /// <summary>Reads a stream that starts <paramref name="baseOffset"/> bytes and <paramref name="baseLine"/> lines
@@ -43,7 +47,7 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
         int depth = r.CurrentDepth;
         while (NextProperty(ref r, depth))
         {
-            if (r.ValueTextEquals("resourceSpans"u8) || r.ValueTextEquals("resource_spans"u8))
+            if (r.ValueTextEquals("resourceSpans"u8) || r.ValueTextEquals("resource_spans"u8) || (TempoDialect && r.ValueTextEquals("batches"u8)))
             {
                 int a = BeginArray(ref r, "resourceSpans");
                 while (NextElement(ref r, a))
@@ -494,7 +498,13 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
         Span<byte> bytes = stackalloc byte[16];
         if (r.TokenType != JsonTokenType.String || !Hex(r.ValueSpan, bytes))
         {
-            throw _feed.Error(ref r, "traceId must be 32 hex digits (OTLP JSON encodes ids as hex, not base64)");
+            if (TempoDialect && r.TokenType == JsonTokenType.String && !r.ValueIsEscaped && TraceFormats.Ids.TryBase64TraceId(r.ValueSpan, out var id))
+            {
+                return id;
+            }
+
+            throw _feed.Error(ref r, TempoDialect ? "traceId must be 32 hex digits or the base64 of 16 bytes"
+                : "traceId must be 32 hex digits (OTLP JSON encodes ids as hex, not base64)");
         }
 
         return new TraceId(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));
@@ -511,7 +521,12 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
         Span<byte> bytes = stackalloc byte[8];
         if (r.TokenType != JsonTokenType.String || !Hex(r.ValueSpan, bytes))
         {
-            throw _feed.Error(ref r, $"{what} must be 16 hex digits");
+            if (TempoDialect && r.TokenType == JsonTokenType.String && !r.ValueIsEscaped && TraceFormats.Ids.TryBase64SpanId(r.ValueSpan, out ulong id))
+            {
+                return id;
+            }
+
+            throw _feed.Error(ref r, TempoDialect ? $"{what} must be 16 hex digits or the base64 of 8 bytes" : $"{what} must be 16 hex digits");
         }
 
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);

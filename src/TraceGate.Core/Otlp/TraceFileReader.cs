@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using TraceGate.Core.TraceFormats;
 using TraceGate.Core.Traces;
 
 namespace TraceGate.Core.Otlp;
@@ -6,7 +7,8 @@ namespace TraceGate.Core.Otlp;
 /// <summary>
 /// Reads one trace file whatever it holds: the format is detected from the content, not the name. gzip (1f 8b) and
 /// zstd (28 b5 2f fd) by their magic bytes, then framed protobuf (a 4-byte big-endian length, so a first byte of 0),
-/// plain protobuf (field 1, wire type 2: 0x0a), or JSON ('{' after optional whitespace).
+/// plain protobuf (field 1, wire type 2: 0x0a), or JSON ('{' or '[' after optional whitespace: OTLP, Jaeger,
+/// Zipkin v2 or Tempo, named by its keys).
 /// </summary>
 public static class TraceFileReader
 {
@@ -60,20 +62,9 @@ public static class TraceFileReader
         }
 
         byte b = first >= 0 ? head[first] : head[0];
-        if (b == (byte)'{')
+        if (b is (byte)'{' or (byte)'[')
         {
-            // JSON lines go the hand-written way on every core; the first line tells (a first line over 1 MiB, or one
-            // document, is read by the exact reader).
-            if (JsonLinesReader.LooksLikeJsonLines(peek.Peek(LinesProbeBytes)))
-            {
-                var lines = new JsonLinesReader(options, sink, options.JsonWorkers);
-                lines.Read(peek, path);
-                return new TraceFileInfo(path, TraceFormat.OtlpJson, compression, lines.Spans);
-            }
-
-            var json = new OtlpJsonReader(options, sink);
-            json.Read(peek, path);
-            return new TraceFileInfo(path, TraceFormat.OtlpJson, compression, json.Spans);
+            return ReadJson(path, peek, b, compression, options, sink);
         }
 
         var proto = new OtlpProtobufReader(options, sink);
@@ -89,12 +80,67 @@ public static class TraceFileReader
             return new TraceFileInfo(path, TraceFormat.OtlpProtobufFramed, compression, proto.Spans) { Warning = proto.TornTail };
         }
 
-        if (b == (byte)'[')
+        throw new TraceInputException($"{path}: byte offset 0: not an OTLP trace file: expected OTLP protobuf (first byte 0x0a), length-prefixed OTLP protobuf, JSON (OTLP, Jaeger, Zipkin v2 or Tempo: '{{' or '['), or gzip/zstd of one; found 0x{head[0]:x2}");
+    }
+
+    /// <summary>
+    /// JSON: OTLP (and Tempo's <c>batches</c>) are streamed when the first key says so, so the OTLP fast path stays as
+    /// it was; every other document is read whole (bounded) and named by all its keys.
+    /// </summary>
+    private static TraceFileInfo ReadJson(string path, PeekStream peek, byte first, Compression compression, ReadOptions options, ISpanSink sink)
+    {
+        var probe = peek.Peek(LinesProbeBytes);
+        bool whole = probe.Length < LinesProbeBytes;
+        var key = first == (byte)'{' ? FirstKey(probe, whole) : null;
+        if (key is "resourceSpans" or "resource_spans")
         {
-            throw new TraceInputException($"{path}: byte offset {Math.Max(first, 0)}: a JSON array is not OTLP (Zipkin v2 JSON is not supported): expected an OTLP JSON object with resourceSpans");
+            if (JsonShapeDetector.FirstIdIsBase64(probe, whole) == true)
+            {
+                // Tempo's /api/traces since 2.6: resourceSpans, with the protobuf JSON mapping's base64 ids.
+                var tempo = new OtlpJsonReader(options, sink) { TempoDialect = true };
+                tempo.Read(peek, path);
+                return new TraceFileInfo(path, TraceFormat.TempoJson, compression, tempo.Spans) { Variant = WholeJsonDocument.TempoVariant(false) };
+            }
+
+            // JSON lines go the hand-written way on every core; the first line tells (a first line over 1 MiB, or one
+            // document, is read by the exact reader).
+            if (JsonLinesReader.LooksLikeJsonLines(probe))
+            {
+                var lines = new JsonLinesReader(options, sink, options.JsonWorkers);
+                lines.Read(peek, path);
+                return new TraceFileInfo(path, TraceFormat.OtlpJson, compression, lines.Spans);
+            }
+
+            var json = new OtlpJsonReader(options, sink);
+            json.Read(peek, path);
+            return new TraceFileInfo(path, TraceFormat.OtlpJson, compression, json.Spans);
         }
 
-        throw new TraceInputException($"{path}: byte offset 0: not an OTLP trace file: expected OTLP protobuf (first byte 0x0a), length-prefixed OTLP protobuf, OTLP JSON ('{{'), or gzip/zstd of one; found 0x{head[0]:x2}");
+        if (key is "batches")
+        {
+            var tempo = new OtlpJsonReader(options, sink) { TempoDialect = true };
+            tempo.Read(peek, path);
+            return new TraceFileInfo(path, TraceFormat.TempoJson, compression, tempo.Spans) { Variant = WholeJsonDocument.TempoVariant(true) };
+        }
+
+        return WholeJsonDocument.Read(path, JsonText.ReadAll(peek, path, options.MaxJsonDocumentBytes), compression, options, sink);
+    }
+
+    /// <summary>The first property name of the first object, or null when the probe does not reach it.</summary>
+    private static string? FirstKey(ReadOnlySpan<byte> probe, bool whole)
+    {
+        var r = new System.Text.Json.Utf8JsonReader(probe, whole, new System.Text.Json.JsonReaderState(JsonText.Options));
+        try
+        {
+            return r.Read() && r.TokenType == System.Text.Json.JsonTokenType.StartObject && r.Read()
+                && r.TokenType == System.Text.Json.JsonTokenType.PropertyName && !r.ValueIsEscaped
+                ? System.Text.Encoding.UTF8.GetString(r.ValueSpan)
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static int FirstNonWhitespace(ReadOnlySpan<byte> head)

@@ -6,6 +6,11 @@ public enum TraceFormat
     OtlpProtobuf,
     OtlpProtobufFramed,
     OtlpJson,
+    JaegerJson,
+    JaegerApiV3,
+    ZipkinJson,
+    TempoJson,
+    TempoV2Json,
 }
 
 public enum Compression
@@ -20,12 +25,23 @@ public sealed record TraceFileInfo(string Path, TraceFormat Format, Compression 
 {
     public string? Warning { get; init; }
 
+    /// <summary>Which document of the format ("one trace", "span array"), shown after its name.</summary>
+    public string? Variant { get; init; }
+
+    public static string Name(TraceFormat format) => format switch
+    {
+        TraceFormat.OtlpProtobuf => "otlp-protobuf",
+        TraceFormat.OtlpProtobufFramed => "otlp-protobuf (length-prefixed records)",
+        TraceFormat.OtlpJson => "otlp-json",
+        TraceFormat.JaegerJson => "jaeger-json",
+        TraceFormat.JaegerApiV3 => "jaeger-api-v3-json",
+        TraceFormat.ZipkinJson => "zipkin-v2-json",
+        TraceFormat.TempoJson => "tempo-json",
+        TraceFormat.TempoV2Json => "tempo-v2-json",
+        _ => "empty",
+    };
+
     public string Describe() =>
-        (Format switch
-        {
-            TraceFormat.OtlpProtobuf => "otlp-protobuf",
-            TraceFormat.OtlpProtobufFramed => "otlp-protobuf (length-prefixed records)",
-            TraceFormat.OtlpJson => "otlp-json",
-            _ => "empty",
-        }) + (Compression == Compression.None ? "" : ", " + Compression.ToString().ToLowerInvariant());
+        Name(Format) + (Variant is null ? "" : $" ({Variant})")
+        + (Compression == Compression.None ? "" : ", " + Compression.ToString().ToLowerInvariant());
 }

@@ -221,6 +221,10 @@ public sealed record ReadOptions
     /// independently); the sink still sees spans in file order on the calling thread.</summary>
     public int JsonWorkers { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Jaeger, Zipkin and Tempo v2 JSON (and JSON whose shape is not known from its first key) are read
+    /// whole: larger documents are refused.</summary>
+    public long MaxJsonDocumentBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Decompressed bytes always allowed, whatever the ratio.</summary>
     public long MinDecompressedAllowance { get; init; } = 256L * 1024 * 1024;
 
