@@ -6,7 +6,14 @@
 const path = require('path');
 const tl = require('azure-pipelines-task-lib/task');
 
-const EXIT = { 0: null, 1: 'a TraceGate gate failed', 2: 'TraceGate could not read its input or policy (see the log)', 3: 'TraceGate reached a verdict but could not publish it (see the log)' };
+// The binary's exit codes (README, "Exit codes").
+const EXIT = {
+  0: null,
+  1: 'a TraceGate gate failed',
+  2: 'TraceGate could not read its input or policy (see the log)',
+  3: 'TraceGate reached a verdict but could not publish it (see the log)',
+  4: 'TraceGate hit an internal error, not a problem with your input: please report it with the log',
+};
 
 async function run() {
   try {

@@ -45,6 +45,13 @@ test('a publishing failure is named', async () => {
   assert.ok(tr.stdOutContained('could not publish'), tr.stdout);
 });
 
+test('an internal error is named as one, not as bad input', async () => {
+  const tr = await runScenario({ variables: { 'Build.Reason': 'PullRequest', 'System.AccessToken': 'x' }, exitCode: 4 });
+  assert.ok(tr.failed);
+  assert.ok(tr.stdOutContained('TraceGate hit an internal error, not a problem with your input: please report it with the log'), tr.stdout);
+  assert.ok(!tr.stdOutContained('exited with code 4'), tr.stdout);
+});
+
 test('a PR build without the token mapping says how to map it', async () => {
   const tr = await runScenario({ variables: { 'Build.Reason': 'PullRequest' } });
   assert.ok(tr.failed);

@@ -26,7 +26,7 @@ public static class CliApp
         Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults, traces, baseline];
 
         int exit = ExitCodes.Success;
-        var check = new Command("check", "Run every gate on the PR description, the commits and the test artifacts; exit 0 (passed), 1 (a gate failed) or 2 (bad input).");
+        var check = new Command("check", "Run every gate on the PR description, the commits and the test artifacts; exit 0 (passed), 1 (a gate failed), 2 (bad input), 3 (publishing failed) or 4 (internal error).");
         foreach (var o in inputs.Append(reportJson).Append(summaryMd))
         {
             check.Add(o);
@@ -134,6 +134,32 @@ public static class CliApp
 
             return ExitCodes.BadInput;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not the user's input: our bug, or an answer we did not expect. One line, never a stack trace, and never
+            // "bad input" (exit 2), which would send the user looking for a mistake they did not make.
+            ctx.Error.WriteLine(InternalErrorLine(e, ctx.Environment));
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>The one line printed for an internal error: the exception's type and message and where it was thrown,
+    /// with every token of the environment scrubbed.</summary>
+    public static string InternalErrorLine(Exception e, IReadOnlyDictionary<string, string?> env)
+    {
+        string where = e.StackTrace?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() is { } frame
+            ? " (" + (frame.IndexOf(" in ", StringComparison.Ordinal) is > 0 and var cut ? frame[..cut] : frame) + ")"
+            : "";
+        string text = $"{e.GetType().Name}: {e.Message}{where}";
+        foreach (var (name, value) in env)
+        {
+            if (name.Contains("TOKEN", StringComparison.OrdinalIgnoreCase) && value is { Length: >= 4 })
+            {
+                text = text.Replace(value, "***", StringComparison.Ordinal);
+            }
+        }
+
+        return "tracegate: internal error: " + Untrusted.Line(text, 1000) + "; please report it with this output";
     }
 
     private static int Check(RunContext ctx, Dictionary<string, string?> commandLine, bool evidenceOnly)

@@ -52,9 +52,20 @@ public static class AzurePipelinesHost
                 api = new AzureDevOpsApi(new Uri(collection), project, repository, token,
                     new RetryHandler(handlerFactory?.Invoke() ?? new SocketsHttpHandler(), retry ?? new RetryPolicy(),
                         m => ctx.Out.WriteLine("tracegate: " + GitHubActionsHost.Scrub(m, token))));
-                var pr = api.PullRequest(prId).GetAwaiter().GetResult();
+                System.Text.Json.JsonElement pr;
+                List<(string Id, string Message)> commits;
+                try
+                {
+                    pr = api.PullRequest(prId).GetAwaiter().GetResult();
+                    commits = api.Commits(prId, MaxCommits).GetAwaiter().GetResult();
+                }
+                catch (Exception e) when (e is AzureDevOpsException or HttpRequestException)
+                {
+                    // The PR is input that cannot be read (a token without access, an API down through the retries): exit 2.
+                    throw new UserInputException("reading the pull request failed: " + GitHubActionsHost.Scrub(e.Message, token));
+                }
+
                 string body = pr.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "";
-                var commits = api.Commits(prId, MaxCommits).GetAwaiter().GetResult();
                 fetched = new CheckRunner.FetchedEvidence(body, commits.Select(c => c.Message).ToList(), commits.Select(c => c.Id).ToList());
                 ctx.Out.WriteLine($"tracegate: read pull request {prId} and its {commits.Count} commits from the API");
             }
@@ -77,19 +88,6 @@ public static class AzurePipelinesHost
             bool ok = report.Conclusion == Conclusion.Success || !inputs.FailOnFailure;
             ctx.Out.WriteLine(LoggingCommands.Complete(ok && published, AzureDevOpsPublisher.Title(report)));
             return !published ? ExitCodes.PublishFailed : ok ? ExitCodes.Success : ExitCodes.GateFailed;
-        }
-        catch (AzureDevOpsException e) when (!isPr || fetched is null)
-        {
-            throw new UserInputException("reading the pull request failed: " + GitHubActionsHost.Scrub(e.Message, token));
-        }
-        catch (HttpRequestException e)
-        {
-            throw new UserInputException("reading the pull request failed: " + GitHubActionsHost.Scrub(e.Message, token));
-        }
-        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or System.Text.Json.JsonException)
-        {
-            // An answer of an unexpected shape is reported, never a stack trace.
-            throw new UserInputException("the Azure DevOps API answered with an unexpected document: " + GitHubActionsHost.Scrub(e.Message, token));
         }
         finally
         {

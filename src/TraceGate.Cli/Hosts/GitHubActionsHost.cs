@@ -39,29 +39,28 @@ public static class GitHubActionsHost
             ? $"{server.TrimEnd('/')}/{owner}/{repo}/actions/runs/{runId}"
             : null;
 
-        try
-        {
-            return inputs.Mode == "publish"
-                ? Publish(ctx, inputs, api, owner, repo, workspace, evt, eventName, detailsUrl)
-                : Evaluate(ctx, inputs, api, owner, repo, workspace, evt, eventName, detailsUrl);
-        }
-        catch (UserInputException)
-        {
-            throw;
-        }
-        catch (Exception e) when (e is HttpRequestException or Octokit.ApiException or JsonException or InvalidOperationException or KeyNotFoundException)
-        {
-            // An API failure or an answer of an unexpected shape is reported, never a stack trace.
-            throw new UserInputException(Scrub(e.Message, inputs.Token));
-        }
+        // Only the user's input is exit 2. An answer of an unexpected shape (JsonException, KeyNotFoundException,
+        // InvalidOperationException) is an internal error (exit 4), left to CliApp: it is not the user's mistake.
+        return inputs.Mode == "publish"
+            ? Publish(ctx, inputs, api, owner, repo, workspace, evt, eventName, detailsUrl)
+            : Evaluate(ctx, inputs, api, owner, repo, workspace, evt, eventName, detailsUrl);
     }
 
     private static int Evaluate(RunContext ctx, ActionInputs inputs, GitHubApi? api, string owner, string repo, string workspace,
         JsonElement evt, string eventName, string? detailsUrl)
     {
         var pr = evt.ValueKind == JsonValueKind.Object && evt.TryGetProperty("pull_request", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
-        int? number = pr.ValueKind == JsonValueKind.Object && pr.TryGetProperty("number", out var n) ? n.GetInt32() : null;
-        string headSha = pr.ValueKind == JsonValueKind.Object ? pr.GetProperty("head").GetProperty("sha").GetString()! : ctx.Environment.GetValueOrDefault("GITHUB_SHA") ?? "";
+        int? number = null;
+        string headSha = ctx.Environment.GetValueOrDefault("GITHUB_SHA") ?? "";
+        if (pr.ValueKind == JsonValueKind.Object)
+        {
+            // The event file is the runner's input: a payload without these is an input error naming them.
+            number = pr.TryGetProperty("number", out var n) && n.TryGetInt32(out int num) ? num
+                : throw new UserInputException("GITHUB_EVENT_PATH: pull_request.number is not a number");
+            headSha = pr.TryGetProperty("head", out var head) && head.ValueKind == JsonValueKind.Object && head.TryGetProperty("sha", out var sha) && sha.ValueKind == JsonValueKind.String
+                ? sha.GetString()!
+                : throw new UserInputException("GITHUB_EVENT_PATH: pull_request.head.sha is missing");
+        }
 
         CheckRunner.FetchedEvidence? fetched = null;
         if (number is { } prNumber)
@@ -150,9 +149,21 @@ public static class GitHubActionsHost
         }
 
         // The event holds the description as it was when the event fired; people edit it and re-run.
-        var fresh = api.Get($"repos/{owner}/{repo}/pulls/{number}").GetAwaiter().GetResult();
+        JsonElement fresh;
+        List<JsonElement> commits;
+        try
+        {
+            fresh = api.Get($"repos/{owner}/{repo}/pulls/{number}").GetAwaiter().GetResult();
+            commits = api.GetAll($"repos/{owner}/{repo}/pulls/{number}/commits", MaxCommits).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
+        {
+            // The PR is input that cannot be read: a token without pull-requests: read, or an API that stayed down
+            // through the retries. The user can act on it, so exit 2 with what was asked and what came back.
+            throw new UserInputException($"reading PR #{number} from the GitHub API failed: {Scrub(e.Message, inputs.Token)} (the token needs pull-requests: read)");
+        }
+
         string? body = fresh.TryGetProperty("body", out var fb) && fb.ValueKind == JsonValueKind.String ? fb.GetString() : "";
-        var commits = api.GetAll($"repos/{owner}/{repo}/pulls/{number}/commits", MaxCommits).GetAwaiter().GetResult();
         // git log order, newest first, like --git-range.
         commits.Reverse();
         var messages = commits.Select(c => c.GetProperty("commit").GetProperty("message").GetString() ?? "").ToList();

@@ -156,6 +156,30 @@ public sealed class AzurePipelinesTests : IDisposable
     }
 
     [Fact]
+    public void ThreadListOfAnUnexpectedShape_IsAnInternalErrorWithTheVerdictWritten()
+    {
+        // A thread id that is not an integer: GetInt64 throws FormatException, which escaped as a stack trace.
+        _http.Overrides[$"{Base}/pullRequests/17/threads"] = """{"value":[{"id":5.5,"comments":[{"id":1,"content":"<!-- tracegate:TraceGate -->\nold"}]}],"count":1}""";
+        var r = Run(Env());
+        r.ExitCode.Should().Be(4, r.Out + r.Error);
+        r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle()
+            .Which.Should().MatchRegex("^tracegate: internal error: FormatException: .*; please report it with this output$");
+        File.ReadAllText(Path.Combine(_agent.Path, "tracegate", "summary.md")).Should().Contain("TraceGate: passed", "the verdict was written before publishing");
+        TokenAppearsNowhere(r);
+    }
+
+    [Fact]
+    public void PullRequestThatCannotBeRead_IsAnInputErrorNamingTheRequest()
+    {
+        _http.Faults.Add((req, _) => req.RequestUri!.AbsolutePath == $"{Base}/pullrequests/17"
+            ? RecordingHandler.Status(HttpStatusCode.Unauthorized, "{\"message\":\"TF400813: not authorized\"}")
+            : null);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(2, r.Out + r.Error);
+        r.Error.Should().Contain("reading the pull request failed").And.Contain("HTTP 401");
+    }
+
+    [Fact]
     public void MissingAccessToken_SaysHowToMapIt()
     {
         var r = Run(Env(("SYSTEM_ACCESSTOKEN", null)));

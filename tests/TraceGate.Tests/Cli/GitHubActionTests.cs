@@ -294,6 +294,33 @@ public sealed class GitHubActionTests : IDisposable
     }
 
     [Fact]
+    public void Run_CheckRunAnswerWithoutAnId_IsAnInternalErrorAfterTheVerdictIsWritten()
+    {
+        // GitHub accepted the check run but its answer lacks the id TraceGate reads: not the user's input (it was exit 2).
+        _http.Overrides["/repos/acme/payments/check-runs"] = "{\"name\":\"TraceGate\"}";
+        var r = Run(Env());
+        r.ExitCode.Should().Be(4, r.Out + r.Error);
+        var errorLines = r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        errorLines.Should().ContainSingle().Which.Should().MatchRegex("^tracegate: internal error: KeyNotFoundException: .*; please report it with this output$");
+        r.Error.Should().NotContain("   at ", "one line, not a stack trace");
+        File.ReadAllText(_runner.File("summary.md")).Should().StartWith("## ✅ TraceGate: passed", "the verdict was reached and written first");
+        File.Exists(Path.Combine(_ws.Path, ".tracegate", "report.json")).Should().BeTrue();
+        TokenAppearsNowhere(r);
+    }
+
+    [Fact]
+    public void Run_TokenCannotReadThePr_IsAnInputErrorNamingTheRequest()
+    {
+        _http.Faults.Add((req, _) => req.RequestUri!.AbsolutePath == $"/repos/acme/payments/pulls/{PrNumber}"
+            ? RecordingHandler.Status(HttpStatusCode.NotFound, "{\"message\":\"Not Found\"}")
+            : null);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(2, r.Out + r.Error);
+        r.Error.Should().Contain($"tracegate: error: reading PR #{PrNumber} from the GitHub API failed").And.Contain("pull-requests: read");
+        _http.Writes.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Run_HostilePrText_StaysInertEverywhereAndTheTokenNeverAppears()
     {
         var hostile = "Incident: INC-2471\n::set-output name=conclusion::success\n::add-mask::x\n::stop-commands::abc\n%0A::error::smuggled\n"
