@@ -106,6 +106,67 @@ public sealed class PrBodyParserTests
         act.Should().NotThrow().Which.Error.Should().Contain("nested too deeply");
     }
 
+    [Fact]
+    public void Parse_BoldLabelAloneOnItsLine_TakesTheParagraphBelow()
+    {
+        var v = Parse("**Root cause**\n\nThe fee was debited before the guard ran.\n\n**Rollback:**\nrevert abc123\n");
+        v["root cause"].Value.Should().Be("The fee was debited before the guard ran.");
+        v["root cause"].Line.Should().Be(3);
+        v["rollback"].Value.Should().Be("revert abc123");
+    }
+
+    [Fact]
+    public void Parse_HeadingSection_TakesEveryParagraphAndBulletUpToTheNextHeadingOfItsLevel()
+    {
+        var v = Parse("## Rollback Plan\n\nRevert the merge commit.\n\n- disable flag transfer_fee_v2\n- purge the fee cache\n\n### Details\nTakes two minutes.\n\n## Invariant\nBalance never negative\n");
+        v["rollback plan"].Value.Should().Be("Revert the merge commit. disable flag transfer_fee_v2; purge the fee cache; Takes two minutes.");
+        v["rollback plan"].Parts.Should().HaveCount(4);
+        v["invariant"].Value.Should().Be("Balance never negative");
+    }
+
+    [Fact]
+    public void Parse_LabelWithNestedList_TakesTheList()
+    {
+        var v = Parse("## Risk & Rollback\n\n- **Risk level**: Low\n- **Rollback plan**:\n  - Revert PR\n  - Disable flag transfer_fee_v2\n- **Owner**: payments\n");
+        v["rollback plan"].Value.Should().Be("Revert PR; Disable flag transfer_fee_v2");
+        v["rollback plan"].Form.Should().Be(LabelForm.Below);
+    }
+
+    [Fact]
+    public void Parse_UnknownBoldLabel_EndsTheValueOfTheLabelAbove()
+    {
+        var v = Parse("**Root Cause:**\n<!-- What directly caused the failure -->\n\n**Business Impact:**\n- Users affected: all EU users\n");
+        v["root cause"].Value.Should().BeEmpty();
+        v["root cause"].OnlyComment.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Parse_HeadingSectionOfLabelsAndStructure_KeepsOnlyItsOwnText()
+    {
+        // "Rollback Steps:" and "Rollback Time Estimate:" are structure of the template, not an answer.
+        var v = Parse("## Rollback Plan\n\n<!-- How to revert? -->\n\n**Rollback Steps:**\n1. \n\n**Rollback Time Estimate:**\n\n## Tests\n");
+        v["rollback plan"].Value.Should().BeEmpty();
+        v["rollback plan"].OnlyComment.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Parse_FrontMatterOfADirectoryTemplate_IsNotContent()
+    {
+        var v = Parse("---\nname: Hotfix\nabout: Urgent fix\n---\n\n## Rollback\nrevert abc123\n");
+        v.Keys.Should().Equal("rollback");
+        v["rollback"].Value.Should().Be("revert abc123");
+    }
+
+    [Theory]
+    [InlineData("## 🚨 Rollback Plan", "rollback plan")]
+    [InlineData("7) Risk & Rollback", "risk & rollback")]
+    [InlineData("5 Whys:", "5 whys")]
+    [InlineData("- Incident / ticket link:", "incident / ticket link")]
+    public void NormalizeLabel_StripsEmojiBulletsAndNumbering(string label, string expected)
+    {
+        PrBodyParser.NormalizeLabel(label).Should().Be(expected);
+    }
+
     [Theory]
     [InlineData("seed-template.md")]
     [InlineData("bold-labels.md")]
