@@ -23,7 +23,8 @@ public static class CliApp
         var summaryMd = new Option<string?>("--summary-md") { Description = "Write the Markdown summary to this file." };
         var traces = new Option<string[]>("--traces") { Description = "Glob of OTLP trace files (protobuf or JSON, plain, gzip or zstd), relative to the workspace (repeatable); replaces traces.files.", Arity = ArgumentArity.ZeroOrMore };
         var baseline = new Option<string[]>("--baseline") { Description = "Glob of the baseline run's trace files (repeatable); replaces traces.baseline.", Arity = ArgumentArity.ZeroOrMore };
-        Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults, traces, baseline];
+        var prTemplate = new Option<string?>("--pr-template") { Description = "The PR template, relative to the workspace and inside it (default: the templates the checkout holds where GitHub and Azure Repos look). A value that is still the template's text is a placeholder." };
+        Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults, traces, baseline, prTemplate];
 
         int exit = ExitCodes.Success;
         var check = new Command("check", "Run every gate on the PR description, the commits and the test artifacts; exit 0 (passed), 1 (a gate failed), 2 (bad input), 3 (publishing failed) or 4 (internal error).");

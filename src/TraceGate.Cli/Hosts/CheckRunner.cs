@@ -84,6 +84,27 @@ public static class CheckRunner
             hostChecks.AddRange(TraceRunner.Run(workspace, policy.Traces, settings.Traces, settings.Baseline));
         }
 
+        IReadOnlyList<Core.Evidence.PrTemplate> templates = [];
+        if (prBody is not null)
+        {
+            if (settings.PrTemplate is { } templatePath)
+            {
+                templates = [PrTemplateFiles.Read(workspace, templatePath)];
+            }
+            else
+            {
+                (templates, var skipped) = PrTemplateFiles.Discover(workspace);
+                if (skipped.Count > 0)
+                {
+                    hostChecks.Add(new Check("evidence.pr-template", Outcome.Warn,
+                        $"{skipped.Count} PR template(s) lead outside the checkout and were not read: {string.Join(", ", skipped)}")
+                    {
+                        Hint = "A PR template is read from the checkout only; replace the link with the file.",
+                    });
+                }
+            }
+        }
+
         IReadOnlyList<TestCaseResult>? cases = null;
         var resultFiles = new List<string>();
         if (settings.TestResults.Count > 0)
@@ -129,6 +150,7 @@ public static class CheckRunner
             TestCases = cases,
             TestResultFiles = resultFiles,
             Workspace = workspace,
+            PrTemplates = templates,
         };
         return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks, traceLink));
     }

@@ -20,7 +20,10 @@ public sealed record TraceGateSettings(
     IReadOnlyList<string> Traces,
     IReadOnlyList<string> Baseline)
 {
-    public static readonly string[] Keys = ["workspace", "policy", "pr-body", "commits", "git-range", "test-results", "report-json", "summary-md", "traces", "baseline"];
+    public static readonly string[] Keys = ["workspace", "policy", "pr-body", "commits", "git-range", "test-results", "report-json", "summary-md", "traces", "baseline", "pr-template"];
+
+    /// <summary>The PR template file, relative to the checkout (default: the templates found in it).</summary>
+    public string? PrTemplate { get; init; }
 
     public static IConfigurationBuilder Builder(
         IReadOnlyDictionary<string, string?> policyLayer,
@@ -42,7 +45,10 @@ public sealed record TraceGateSettings(
         Value(config, "report-json"),
         Value(config, "summary-md"),
         List(config["traces"]),
-        List(config["baseline"]));
+        List(config["baseline"]))
+    {
+        PrTemplate = Value(config, "pr-template"),
+    };
 
     public static string? JoinList(IEnumerable<string>? items) =>
         items is null ? null : string.Join('\n', items.Where(i => i.Trim().Length > 0));

@@ -31,6 +31,8 @@ public static class EvidenceGate
         if (policy.Sources.Contains(EvidenceSourceKind.PrBody) && inputs.PrBody is { } body)
         {
             var pr = PrBodyParser.Parse(body, aliases.ContainsKey);
+            var template = inputs.PrTemplates.Count == 0 ? TemplateText.None
+                : TemplateText.From(inputs.PrTemplates, label => aliases.GetValueOrDefault(label));
             if (pr.Error is { } error)
             {
                 checks.Add(new Check("evidence.pr-body", Outcome.Fail, "The PR description cannot be read: " + error)
@@ -43,11 +45,11 @@ public static class EvidenceGate
             {
                 if (aliases.TryGetValue(PrBodyParser.NormalizeLabel(v.Label), out var field))
                 {
-                    candidates.Add(new EvidenceCandidate(field, v.Label, v.Value, EvidenceSource.PrBody, v.Line)
+                    candidates.Add(WithoutTemplateText(new EvidenceCandidate(field, v.Label, v.Value, EvidenceSource.PrBody, v.Line)
                     {
                         Url = v.Url,
                         OnlyComment = v.OnlyComment,
-                    });
+                    }, v.Parts, template));
                 }
             }
         }
@@ -123,6 +125,36 @@ public static class EvidenceGate
         return new EvidenceResult(checks, evidence, checklist, trailers);
     }
 
+    /// <summary>Drops the parts of a value that are the PR template's own text for the field (its instructions,
+    /// example bullets, prompts): what remains is the writer's. A value that was nothing but the template's text
+    /// is a placeholder that says so.</summary>
+    private static EvidenceCandidate WithoutTemplateText(EvidenceCandidate c, IReadOnlyList<string> parts, TemplateText template)
+    {
+        if (template.IsEmpty || parts.Count == 0)
+        {
+            return c;
+        }
+
+        var own = parts.Where(p => template.Source(c.Field, p) is null).ToList();
+        if (own.Count == parts.Count)
+        {
+            return c;
+        }
+
+        if (own.Count > 0)
+        {
+            return c with { Value = PrBodyParser.Join(own) };
+        }
+
+        return c with { Value = "", TemplateText = (parts[0], template.Source(c.Field, parts[0])!) };
+    }
+
+    private static string? Reason(EvidenceCandidate c) => c.TemplateText is { } t
+        ? $"still holds the template's text '{Shorten(t.Text)}'"
+        : Placeholder.Reason(c.Value, c.OnlyComment);
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77].TrimEnd() + "...";
+
     private static Dictionary<string, string> AliasMap(EvidencePolicy policy)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -142,7 +174,7 @@ public static class EvidenceGate
     {
         string id = "evidence." + field.Name;
         string title = Title(field);
-        var real = found.Where(c => Placeholder.Reason(c.Value, c.OnlyComment) is null).ToList();
+        var real = found.Where(c => Reason(c) is null).ToList();
         if (real.Count == 0)
         {
             if (!field.Required)
@@ -154,11 +186,15 @@ public static class EvidenceGate
             var placeholder = found.FirstOrDefault();
             string message = placeholder is null
                 ? $"{title} is missing"
-                : $"{title} {Placeholder.Reason(placeholder.Value, placeholder.OnlyComment)} ({Where(placeholder, inputs)})";
-            yield return new Check(id, Outcome.Fail, message) { Hint = HowToWrite(field) };
+                : $"{title} {Reason(placeholder)} ({Where(placeholder, inputs)})";
+            string hint = placeholder?.TemplateText is { } tt
+                ? $"Replace the text the PR template ({tt.Template}) gives under '{placeholder.Label}' with the {title.ToLowerInvariant()} itself. " + HowToWrite(field)
+                : HowToWrite(field);
+            yield return new Check(id, Outcome.Fail, message) { Hint = hint };
             yield break;
         }
 
+        real = real.Select(c => WithKey(field, c)).ToList();
         var chosen = real.FirstOrDefault(c => c.Source == EvidenceSource.PrBody) ?? real[0];
         var value = new EvidenceValue(field.Name, chosen.Value, chosen.Source, chosen.Line) { Url = SafeUrl(chosen.Url), Commit = chosen.Commit };
         string? problem = null;
@@ -206,7 +242,7 @@ public static class EvidenceGate
         else if (stalePr is not null)
         {
             yield return new Check(id, Outcome.Warn,
-                $"{title}: {chosen.Value} ({Where(chosen, inputs)}), but the PR description {Placeholder.Reason(stalePr.Value, stalePr.OnlyComment)} ({Where(stalePr, inputs)})")
+                $"{title}: {chosen.Value} ({Where(chosen, inputs)}), but the PR description {Reason(stalePr)} ({Where(stalePr, inputs)})")
             {
                 Hint = $"Fill in '{Title(field)}:' in the PR description so reviewers see the same evidence as the commits.",
             };
@@ -232,6 +268,19 @@ public static class EvidenceGate
         {
             yield return CheckRun(field, testRef, inputs);
         }
+    }
+
+    /// <summary>A tracker link given as the value yields its key: the key is the value, the link is kept.</summary>
+    private static EvidenceCandidate WithKey(FieldPolicy field, EvidenceCandidate c)
+    {
+        if (!field.TrackerKeys && field.KeyPattern is null)
+        {
+            return c;
+        }
+
+        return TrackerKeys.Find(c.Value, c.Url, field.TrackerKeys, field.KeyPattern) is { } key
+            ? c with { Value = key.Key, Url = key.Url ?? c.Url }
+            : c;
     }
 
     private static Check CheckRun(FieldPolicy field, TestRef testRef, EvidenceInputs inputs)

@@ -19,5 +19,9 @@ public sealed record EvidenceInputs
 
     public IReadOnlyList<string> TestResultFiles { get; init; } = [];
 
+    /// <summary>The checkout's PR templates (or the one --pr-template names): a value that is only their text for
+    /// the field is a placeholder.</summary>
+    public IReadOnlyList<PrTemplate> PrTemplates { get; init; } = [];
+
     public required IWorkspace Workspace { get; init; }
 }

@@ -17,6 +17,9 @@ public sealed record EvidenceCandidate(string Field, string Label, string Value,
 
     /// <summary>True when the value was only an HTML comment: the template's instructions were left in place.</summary>
     public bool OnlyComment { get; init; }
+
+    /// <summary>The PR template's own text that was all the value held, and the template it came from.</summary>
+    public (string Text, string Template)? TemplateText { get; init; }
 }
 
 /// <summary>The value of a field that the gate settled on, with what the field's kind made of it.</summary>

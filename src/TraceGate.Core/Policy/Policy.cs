@@ -27,6 +27,14 @@ public sealed record FieldPolicy(string Name, bool Required, IReadOnlyList<strin
     public Regex? Pattern { get; init; }
     public string? Link { get; init; }
 
+    /// <summary>Whether a tracker link given as the value yields its key (Jira <c>/browse/KEY-1</c>, Linear
+    /// <c>/issue/KEY-1/…</c>, a GitHub issue as <c>owner/repo#1</c>, an Azure Boards work item as <c>AB#1</c>).</summary>
+    public bool TrackerKeys { get; init; }
+
+    /// <summary><c>key-pattern</c>: finds the key of another tracker in the value or its link; the group named
+    /// <c>key</c> (or the whole match) is the value.</summary>
+    public Regex? KeyPattern { get; init; }
+
     /// <summary>Whether PR and trailers (and commits between them) must give the same value. Free text such as an
     /// invariant is reworded between a PR and a commit, so it defaults to false for <see cref="FieldKind.Text"/>
     /// fields without a pattern.</summary>

@@ -20,7 +20,7 @@ public static class PolicyLoader
     private static readonly string[] Stats = ["p50", "p90", "p95", "p99", "min", "max", "avg"];
     private static readonly Regex RuleId = new("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
     private static readonly string[] EvidenceKeys = ["sources", "checklist", "fields"];
-    private static readonly string[] FieldKeys = ["required", "aliases", "pattern", "kind", "link", "must-agree", "description"];
+    private static readonly string[] FieldKeys = ["required", "aliases", "pattern", "key-pattern", "kind", "link", "must-agree", "description"];
     private static readonly string[] TestsKeys = ["results"];
     private static readonly Regex FieldName = new("^[a-z][a-z0-9-]{0,39}$", RegexOptions.CultureInvariant);
 
@@ -202,7 +202,12 @@ public static class PolicyLoader
                         field = field with { Aliases = field.Aliases.Concat(aliases).Distinct(StringComparer.OrdinalIgnoreCase).ToList() };
                         break;
                     case "pattern":
-                        if (ctx.Scalar(v, where + ".pattern") is { } pattern)
+                        if (v is YamlScalarNode { Value: "" })
+                        {
+                            // pattern: '' removes a known field's built-in pattern.
+                            field = field with { Pattern = null };
+                        }
+                        else if (ctx.Scalar(v, where + ".pattern") is { } pattern)
                         {
                             try
                             {
@@ -211,6 +216,20 @@ public static class PolicyLoader
                             catch (ArgumentException e)
                             {
                                 ctx.Error(v, $"{where}.pattern is not a valid regular expression: {e.Message}");
+                            }
+                        }
+
+                        break;
+                    case "key-pattern":
+                        if (ctx.Scalar(v, where + ".key-pattern") is { } keyPattern)
+                        {
+                            try
+                            {
+                                field = field with { KeyPattern = new Regex(keyPattern, RegexOptions.CultureInvariant, PolicyDefaults.RegexTimeout) };
+                            }
+                            catch (ArgumentException e)
+                            {
+                                ctx.Error(v, $"{where}.key-pattern is not a valid regular expression: {e.Message}");
                             }
                         }
 

@@ -133,11 +133,41 @@ public sealed class PolicyLoaderTests
     [Fact]
     public void Load_FieldsFreeTextWithoutPattern_DoNotHaveToAgree()
     {
-        var fields = Load("evidence:\n  fields:\n    invariant: {}\n    incident: {}\n    team: { pattern: '^[a-z]+$' }\n").Policy!.Evidence.Fields;
+        // Issue 18: a known field keeps its built-in pattern unless the policy sets one; pattern: '' drops it.
+        var fields = Load("evidence:\n  fields:\n    invariant: {}\n    incident: { pattern: '' }\n    team: { pattern: '^[a-z]+$' }\n").Policy!.Evidence.Fields;
         fields.Single(f => f.Name == "invariant").MustAgree.Should().BeFalse();
+        fields.Single(f => f.Name == "incident").Pattern.Should().BeNull();
         fields.Single(f => f.Name == "incident").MustAgree.Should().BeFalse("a policy that drops the pattern drops agreement with it");
         fields.Single(f => f.Name == "team").MustAgree.Should().BeTrue();
         fields.Single(f => f.Name == "team").Aliases.Should().Equal("team");
+    }
+
+    [Fact]
+    public void Load_KnownFieldWithAddedAliases_KeepsItsPatternKindAndTrackerKeys()
+    {
+        var fields = Load("evidence:\n  fields:\n    incident: { aliases: [Jira link] }\n    trace: { aliases: [Trace link] }\n").Policy!.Evidence.Fields;
+        var incident = fields.Single(f => f.Name == "incident");
+        incident.Aliases.Should().Contain(["Incident", "Jira link"]);
+        incident.Pattern!.ToString().Should().Be(PolicyDefaults.IncidentPattern);
+        incident.TrackerKeys.Should().BeTrue();
+        incident.MustAgree.Should().BeTrue();
+        fields.Single(f => f.Name == "trace").Kind.Should().Be(FieldKind.TraceId);
+    }
+
+    [Fact]
+    public void Load_KnownFieldThatSetsPatternAndKind_UsesThePolicys()
+    {
+        var incident = Load("evidence:\n  fields:\n    incident: { aliases: [Issue], pattern: '^#[0-9]+$', kind: text }\n").Policy!.Evidence.Fields.Single();
+        incident.Pattern!.ToString().Should().Be("^#[0-9]+$");
+    }
+
+    [Fact]
+    public void Load_KeyPattern_IsCompiledAndABrokenOneIsAnErrorWithLine()
+    {
+        var ok = Load("evidence:\n  fields:\n    incident: { key-pattern: 'tickets\\.example/t/(?<key>[0-9]+)', pattern: '^[0-9]+$' }\n").Policy!.Evidence.Fields.Single();
+        ok.KeyPattern!.ToString().Should().Be("tickets\\.example/t/(?<key>[0-9]+)");
+        var broken = Load("evidence:\n  fields:\n    incident:\n      key-pattern: '(['\n");
+        broken.Errors.Should().ContainSingle().Which.ToString().Should().StartWith(".tracegate.yml:4: evidence.fields.incident.key-pattern is not a valid regular expression");
     }
 
     [Fact]
