@@ -47,31 +47,33 @@ public static class TrailerParser
 
         var trailers = new List<(string, string, int)>();
         // trailer_info_get: split the block into lines, folding continuation lines into the trailer before them.
-        var items = new List<(string Text, int Line)>();
+        // Items are ranges of buf: a continuation line directly follows its trailer, so folding extends the range
+        // (copying the text once per continuation line made a long folded trailer quadratic).
+        var items = new List<(int Start, int End, int Line)>();
         bool lastIsTrailer = false;
-        for (int s = trailerStart; s < trailerEnd; s = NextLine(buf, s))
+        int lineNumber = LineNumberAt(buf, trailerStart);
+        for (int s = trailerStart; s < trailerEnd; s = NextLine(buf, s), lineNumber++)
         {
             int end = Math.Min(NextLine(buf, s), trailerEnd);
-            string line = buf[s..end];
-            if (lastIsTrailer && line.Length > 0 && IsSpace(line[0]))
+            if (lastIsTrailer && end > s && IsSpace(buf[s]))
             {
-                var (text, ln) = items[^1];
-                items[^1] = (text + line, ln);
+                items[^1] = items[^1] with { End = end };
                 continue;
             }
 
-            items.Add((line, LineNumberAt(buf, s)));
-            lastIsTrailer = FindSeparator(line, 0) >= 1;
+            items.Add((s, end, lineNumber));
+            lastIsTrailer = FindSeparator(buf[s..end], 0) >= 1;
         }
 
         // process_input_file with --only-trailers --unfold: comments and non-trailers are dropped.
-        foreach (var (text, line) in items)
+        foreach (var (start, end, line) in items)
         {
-            if (text.Length > 0 && text[0] == CommentChar)
+            if (buf[start] == CommentChar)
             {
                 continue;
             }
 
+            string text = buf[start..end];
             int sep = FindSeparator(text, 0);
             if (sep < 1)
             {
@@ -86,7 +88,9 @@ public static class TrailerParser
         var ignored = new List<TrailerShapedLine>();
         int? firstProse = null;
         int lastParagraphStart = LastParagraphStart(buf, trailerEnd, titleEnd);
-        for (int s = 0; s < buf.Length; s = NextLine(buf, s))
+        // Line numbers are counted as the loop goes: recounting from the start for every line was quadratic.
+        lineNumber = 1;
+        for (int s = 0; s < buf.Length; s = NextLine(buf, s), lineNumber++)
         {
             if (s >= trailerStart && s < trailerEnd)
             {
@@ -102,7 +106,7 @@ public static class TrailerParser
                 if (trailerStart == trailerEnd && s >= lastParagraphStart && s < trailerEnd && firstProse is null
                     && !IsBlankLine(buf, s) && line[0] != CommentChar && !IsSpace(line[0]))
                 {
-                    firstProse = LineNumberAt(buf, s);
+                    firstProse = lineNumber;
                 }
 
                 continue;
@@ -112,7 +116,7 @@ public static class TrailerParser
                 : s < titleEnd ? TrailerLinePlace.Subject
                 : s >= lastParagraphStart ? TrailerLinePlace.MixedLastParagraph
                 : TrailerLinePlace.EarlierParagraph;
-            ignored.Add(new TrailerShapedLine(Trim(line[..sep]), Unfold(Trim(line[(sep + 1)..])), LineNumberAt(buf, s), place));
+            ignored.Add(new TrailerShapedLine(Trim(line[..sep]), Unfold(Trim(line[(sep + 1)..])), lineNumber, place));
         }
 
         return new TrailerParseResult(trailers, ignored, firstProse);
@@ -418,9 +422,6 @@ public static class TrailerParser
         return 0;
     }
 
-    private static int LineNumberAt(string buf, int offset)
-    {
-        // Messages are small; a hostile 10 MB one is bounded by the caller, and this stays linear per call.
-        return buf.AsSpan(0, Math.Min(offset, buf.Length)).Count('\n') + 1;
-    }
+    /// <summary>The 1-based line of <paramref name="offset"/>: call once per message, not once per line.</summary>
+    private static int LineNumberAt(string buf, int offset) => buf.AsSpan(0, Math.Min(offset, buf.Length)).Count('\n') + 1;
 }

@@ -46,7 +46,17 @@ public sealed class TrailerParserGitPropertyTests
             var expected = File.ReadAllText(files[i], Encoding.UTF8);
             withTrailers += expected.Length > 0 ? 1 : 0;
             folded += expected.Contains("continued", StringComparison.Ordinal) ? 1 : 0;
-            var actual = string.Concat(TrailerParser.Parse(messages[i]).Trailers.Select(t => $"{t.Key}: {t.Value}\n"));
+            var parsed = TrailerParser.Parse(messages[i]);
+            var actual = string.Concat(parsed.Trailers.Select(t => $"{t.Key}: {t.Value}\n"));
+            // Line numbers are counted, not taken from git: every reported line must be the line that holds the key.
+            var lines = messages[i].Split('\n');
+            var misplaced = parsed.Trailers.Select(t => (t.Key, t.Line)).Concat(parsed.Ignored.Select(t => (t.Key, t.Line)))
+                .Where(t => t.Line < 1 || t.Line > lines.Length || !lines[t.Line - 1].StartsWith(t.Key, StringComparison.Ordinal)).ToList();
+            if (misplaced.Count > 0 && ++mismatches <= 3)
+            {
+                report.Append($"--- seed {seed}, message {i}: line numbers {string.Join(", ", misplaced)} do not hold their keys:\n{Visible(messages[i])}\n");
+            }
+
             if (expected != actual)
             {
                 if (++mismatches <= 3)
