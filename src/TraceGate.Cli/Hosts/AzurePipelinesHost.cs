@@ -66,7 +66,8 @@ public static class AzurePipelinesHost
                 }
 
                 string body = pr.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "";
-                fetched = new CheckRunner.FetchedEvidence(body, commits.Select(c => c.Message).ToList(), commits.Select(c => c.Id).ToList());
+                fetched = new CheckRunner.FetchedEvidence(body, commits.Select(c => c.Message).ToList(), commits.Select(c => c.Id).ToList(),
+                    $"the commit messages of pull request {prId} read from the Azure DevOps API");
                 ctx.Out.WriteLine($"tracegate: read pull request {prId} and its {commits.Count} commits from the API");
             }
 

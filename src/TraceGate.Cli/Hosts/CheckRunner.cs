@@ -13,8 +13,9 @@ public static class CheckRunner
 {
     public sealed record Loaded(TraceGateSettings Settings, GatePolicy Policy, Report Report);
 
-    /// <summary>Evidence a host fetched itself (the PR and its commits from an API) instead of from files.</summary>
-    public sealed record FetchedEvidence(string? PrBody, IReadOnlyList<string>? Messages, IReadOnlyList<string>? CommitIds);
+    /// <summary>Evidence a host fetched itself (the PR and its commits from an API) instead of from files;
+    /// <paramref name="MessagesSource"/> names where the messages came from in an error.</summary>
+    public sealed record FetchedEvidence(string? PrBody, IReadOnlyList<string>? Messages, IReadOnlyList<string>? CommitIds, string MessagesSource);
 
     public static Loaded Run(RunContext ctx, IReadOnlyDictionary<string, string?> commandLine, FetchedEvidence? fetched = null)
     {
@@ -65,6 +66,11 @@ public static class CheckRunner
         else if (settings.GitRange is { } range)
         {
             (ids, messages) = GitLog.Read(workspaceDir, range);
+            InputFiles.CheckCommitsSize(messages, $"the commit messages of --git-range {range}");
+        }
+        else if (fetched?.Messages is { } fetchedMessages)
+        {
+            InputFiles.CheckCommitsSize(fetchedMessages, fetched.MessagesSource);
         }
 
         bool tracesWanted = settings.Traces.Count > 0 || policy.Traces.Rules.Count > 0;

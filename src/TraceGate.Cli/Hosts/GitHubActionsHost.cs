@@ -145,7 +145,7 @@ public static class GitHubActionsHost
         string? eventBody = pr.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : "";
         if (api is null)
         {
-            return new CheckRunner.FetchedEvidence(eventBody, null, null);
+            return new CheckRunner.FetchedEvidence(eventBody, null, null, "the event payload");
         }
 
         // The event holds the description as it was when the event fired; people edit it and re-run.
@@ -169,7 +169,7 @@ public static class GitHubActionsHost
         var messages = commits.Select(c => c.GetProperty("commit").GetProperty("message").GetString() ?? "").ToList();
         var ids = commits.Select(c => c.GetProperty("sha").GetString() ?? "").ToList();
         ctx.Out.WriteLine($"tracegate: read PR #{number} and its {messages.Count} commits from the API");
-        return new CheckRunner.FetchedEvidence(body, messages, ids);
+        return new CheckRunner.FetchedEvidence(body, messages, ids, $"the commit messages of PR #{number} read from the GitHub API");
     }
 
     /// <summary>Check run, then comment. A token that cannot write (a fork's) is a warning, not a crash.</summary>

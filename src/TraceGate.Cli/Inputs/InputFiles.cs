@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
@@ -11,7 +12,8 @@ public static class InputFiles
     /// <summary>GitHub caps a PR body at 65,536 characters; this leaves room for other hosts and stops a 10 MB one.</summary>
     public const int MaxPrBodyBytes = 1024 * 1024;
 
-    /// <summary>All commit messages of a PR together.</summary>
+    /// <summary>All commit messages of a PR together, wherever they come from: a --commits file, --git-range, or a
+    /// CI platform's API.</summary>
     public const int MaxCommitsBytes = 16 * 1024 * 1024;
 
     public const int MaxPolicyBytes = 256 * 1024;
@@ -66,6 +68,23 @@ public static class InputFiles
         catch (DecoderFallbackException e)
         {
             throw new UserInputException($"{path}: byte offset {e.Index}: the {what} is not valid UTF-8");
+        }
+    }
+
+    /// <summary>Refuses commit messages over <see cref="MaxCommitsBytes"/> (UTF-8) together; <paramref name="what"/>
+    /// says where they were read, e.g. "the commit messages of PR #7 read from the GitHub API".</summary>
+    public static void CheckCommitsSize(IReadOnlyList<string> messages, string what)
+    {
+        long bytes = 0;
+        foreach (var message in messages)
+        {
+            bytes += Encoding.UTF8.GetByteCount(message);
+        }
+
+        if (bytes > MaxCommitsBytes)
+        {
+            throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
+                $"{what} are {bytes:N0} bytes together: over the {MaxCommitsBytes / (1024 * 1024)} MiB limit for a pull request's commit messages"));
         }
     }
 

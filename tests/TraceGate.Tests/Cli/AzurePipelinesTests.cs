@@ -180,6 +180,23 @@ public sealed class AzurePipelinesTests : IDisposable
     }
 
     [Fact]
+    public void PullRequestBuild_WhenTheCommitsFromTheApiAreOverSixteenMiB_IsAnInputErrorNamingTheApi()
+    {
+        // Two commits of 9 MiB of trailer lines each: the same 16 MiB cap as a --commits file.
+        string message = "fix: the fee guard\n\n" + string.Concat(Enumerable.Repeat("INC: INC-2471\n", (9 * 1024 * 1024) / 14));
+        var commits = new JsonArray(
+            new JsonObject { ["commitId"] = new string('a', 40), ["comment"] = message },
+            new JsonObject { ["commitId"] = new string('b', 40), ["comment"] = message });
+        _http.Overrides[$"{Base}/pullRequests/17/commits"] = new JsonObject { ["value"] = commits, ["count"] = 2 }.ToJsonString();
+
+        var r = Run(Env());
+
+        r.ExitCode.Should().Be(2, r.Out + r.Error);
+        r.Error.Should().Contain("the commit messages of pull request 17 read from the Azure DevOps API are 18,874,3").And.Contain("over the 16 MiB limit");
+        _http.Writes.Should().BeEmpty("nothing is judged, so nothing is posted");
+    }
+
+    [Fact]
     public void MissingAccessToken_SaysHowToMapIt()
     {
         var r = Run(Env(("SYSTEM_ACCESSTOKEN", null)));

@@ -392,6 +392,23 @@ public sealed class GitHubActionTests : IDisposable
     }
 
     [Fact]
+    public void Run_WhenTheCommitsFromTheApiAreOverSixteenMiB_IsAnInputErrorNamingTheApi()
+    {
+        // Two commits of 9 MiB of trailer lines each: the same 16 MiB cap as a --commits file.
+        string message = "fix: the fee guard\n\n" + string.Concat(Enumerable.Repeat("INC: INC-2471\n", (9 * 1024 * 1024) / 14));
+        var commits = new JsonArray(
+            new JsonObject { ["sha"] = new string('a', 40), ["commit"] = new JsonObject { ["message"] = message } },
+            new JsonObject { ["sha"] = new string('b', 40), ["commit"] = new JsonObject { ["message"] = message } });
+        _http.Overrides[$"/repos/acme/payments/pulls/{PrNumber}/commits"] = commits.ToJsonString();
+
+        var r = Run(Env());
+
+        r.ExitCode.Should().Be(2, r.Out + r.Error);
+        r.Error.Should().Contain($"the commit messages of PR #{PrNumber} read from the GitHub API are 18,874,3").And.Contain("over the 16 MiB limit");
+        _http.Writes.Should().BeEmpty("nothing is judged, so nothing is posted");
+    }
+
+    [Fact]
     public void Inputs_WithBadValues_ExitTwoNamingTheInput()
     {
         var r = Run(Env(("INPUT_FAIL-ON", "sometimes")));

@@ -35,6 +35,17 @@ public sealed class GitRangeTests
     }
 
     [Fact]
+    public void Check_GitRangeOverSixteenMiBOfMessages_IsAnInputErrorNamingTheRange()
+    {
+        using var repo = new TempDir();
+        string message = "fix: the fee guard\n\n" + string.Concat(Enumerable.Repeat("INC: INC-2471\n", (9 * 1024 * 1024) / 14));
+        var baseSha = Git.InitRepo(repo.Path, message, message);
+        var r = CliHarness.Run(repo.Path, "check", "--git-range", baseSha + "..HEAD");
+        r.ExitCode.Should().Be(2, r.Out + r.Error);
+        r.Error.Should().Contain($"the commit messages of --git-range {baseSha}..HEAD are 18,874,3").And.Contain("over the 16 MiB limit");
+    }
+
+    [Fact]
     public void Check_GitRangeThatLooksLikeAnOption_IsRefused()
     {
         using var repo = new TempDir();
