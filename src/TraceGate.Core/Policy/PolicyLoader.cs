@@ -371,6 +371,7 @@ public static class PolicyLoader
                         break;
                     }
 
+                    int ancestorSteps = 0;
                     for (int i = 0; i < seq.Children.Count; i++)
                     {
                         if (LoadRule(ctx, seq.Children[i], i) is { } rule)
@@ -378,6 +379,16 @@ public static class PolicyLoader
                             if (rules.Any(r => r.Id == rule.Id))
                             {
                                 ctx.Error(seq.Children[i], $"traces.rules[{i}]: the id '{rule.Id}' is used by another rule");
+                            }
+
+                            // The rule engine keeps one bit per ancestor step and span (RuleEngine._stepBits).
+                            int before = ancestorSteps;
+                            ancestorSteps += rule.Selector.Steps.Count - 1;
+                            if (before <= MaxAncestorSteps && ancestorSteps > MaxAncestorSteps)
+                            {
+                                var select = ((YamlMappingNode)seq.Children[i]).Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: "select" }).Value;
+                                ctx.Error(select ?? seq.Children[i], $"traces.rules[{i}].select: brings the ancestor steps of all selectors to {ancestorSteps}: "
+                                    + $"at most {MaxAncestorSteps} together (every step but the last of each selector)");
                             }
 
                             rules.Add(rule);
@@ -388,14 +399,11 @@ public static class PolicyLoader
             }
         }
 
-        int ancestorSteps = rules.Sum(r => r.Selector.Steps.Count - 1);
-        if (ancestorSteps > 64)
-        {
-            ctx.Error(map, $"traces.rules use {ancestorSteps} ancestor steps in selectors: at most 64");
-        }
-
         return new TracesPolicy(files, baseline, rules) { RedactionForbid = forbid.Distinct().ToList(), MinSamples = minSamples, PolicyPath = path };
     }
+
+    /// <summary>Ancestor steps (every step of a selector but its last) of all rules together.</summary>
+    public const int MaxAncestorSteps = 64;
 
     private static TraceRule? LoadRule(Context ctx, YamlNode node, int index)
     {
@@ -466,7 +474,13 @@ public static class PolicyLoader
                             string name = ((YamlScalarNode)ak).Value ?? "";
                             if (ctx.Scalar(av, at + "." + name) is { } cond)
                             {
-                                if (Traces.Quantities.Attribute(name, cond, out var error) is { } check)
+                                if (MisspeltCheck(cond) is { } meant)
+                                {
+                                    string bare = cond.Trim();
+                                    ctx.Error(av, $"{at}.{name}: '{bare}' is not a check: did you mean '{meant}'? "
+                                        + $"To compare the attribute with the text '{bare}', write '== {bare}'");
+                                }
+                                else if (Traces.Quantities.Attribute(name, cond, out var error) is { } check)
                                 {
                                     list.Add(check);
                                 }
@@ -750,7 +764,23 @@ public static class PolicyLoader
         };
     }
 
-    internal static string? Suggest(string name, IEnumerable<string> allowed)
+    /// <summary>
+    /// A bare attribute value within two edits of <c>exists</c> or <c>absent</c> (any case): <c>transfer.fee: exist</c>
+    /// would otherwise silently compare the attribute with the text "exist". A value that really is such a word is
+    /// written with an operator (<c>'== exist'</c>) or quoted (<c>'== "exist"'</c>), which this never flags.
+    /// </summary>
+    private static string? MisspeltCheck(string value)
+    {
+        string bare = value.Trim();
+        if (bare is "exists" or "absent" || bare.Length == 0 || bare[0] is '=' or '!' or '<' or '>' or '"' or '\'')
+        {
+            return null;
+        }
+
+        return Suggest(bare, ["exists", "absent"], maxDistance: 2);
+    }
+
+    internal static string? Suggest(string name, IEnumerable<string> allowed, int? maxDistance = null)
     {
         string? best = null;
         int bestDistance = int.MaxValue;
@@ -764,7 +794,7 @@ public static class PolicyLoader
             }
         }
 
-        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+        return bestDistance <= (maxDistance ?? Math.Max(2, name.Length / 3)) ? best : null;
     }
 
     private static int Levenshtein(string a, string b)

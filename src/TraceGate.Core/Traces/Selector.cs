@@ -64,6 +64,10 @@ public sealed record Selector(string Text, IReadOnlyList<SelectorStep> Steps)
 
 public static class SelectorParser
 {
+    /// <summary>Steps one selector may have. Resolving is linear in spans × steps, and the rule engine numbers at
+    /// most 64 ancestor steps across all selectors; no real trace shape needs more than a handful.</summary>
+    public const int MaxSteps = 16;
+
     private static readonly string[] Kinds = ["internal", "server", "client", "producer", "consumer", "unspecified"];
     private static readonly string[] Statuses = ["ok", "error", "unset"];
 
@@ -74,9 +78,15 @@ public static class SelectorParser
         var steps = new List<SelectorStep>();
         int i = 0;
         var combinator = Combinator.Descendant;
+        int overLimitAt = -1;
         SkipSpaces(text, ref i);
         while (i < text.Length)
         {
+            if (steps.Count == MaxSteps)
+            {
+                overLimitAt = i;
+            }
+
             if (string.CompareOrdinal(text, i, "span", 0, 4) != 0)
             {
                 error = Fail(text, i, "'span'");
@@ -146,6 +156,12 @@ public static class SelectorParser
         if (text.TrimEnd().EndsWith('>'))
         {
             error = Fail(text, text.Length, "a span after '>'");
+            return null;
+        }
+
+        if (overLimitAt >= 0)
+        {
+            error = $"selector '{text}': {steps.Count} steps, at most {MaxSteps} (column {overLimitAt + 1} starts the {MaxSteps + 1}th)";
             return null;
         }
 

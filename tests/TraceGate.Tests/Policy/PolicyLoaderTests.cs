@@ -104,6 +104,65 @@ public sealed class PolicyLoaderTests
         error.Message.Should().Be(message);
     }
 
+    private static string Rules(params string[] selects) =>
+        "traces:\n  rules:\n" + string.Concat(selects.Select(s => $"    - select: '{s}'\n"));
+
+    private static string Steps(int count) => string.Join(" ", Enumerable.Repeat("span[name=a]", count));
+
+    [Fact]
+    public void Load_WhenASelectorHasMoreThanSixteenSteps_ReturnsErrorWithTheRuleLine()
+    {
+        Load(Rules(Steps(16))).Errors.Should().BeEmpty();
+        var error = Load(Rules("span[name=x]", Steps(17))).Errors.Should().ContainSingle().Subject;
+        error.ToString().Should().Be($".tracegate.yml:4: traces.rules[1].select: selector '{Steps(17)}': 17 steps, at most 16 (column 209 starts the 17th)");
+    }
+
+    [Fact]
+    public void Load_WhenRulesUseMoreThanSixtyFourAncestorStepsTogether_NamesTheRuleThatCrossesTheBudget()
+    {
+        // Four rules of 16 steps have 60 ancestor steps; a fifth of 6 steps brings them to 65.
+        var yaml = Rules(Steps(16), Steps(16), Steps(16), Steps(16), Steps(6));
+        Load(Rules(Steps(16), Steps(16), Steps(16), Steps(16), Steps(5))).Errors.Should().BeEmpty();
+        Load(yaml).Errors.Should().ContainSingle().Which.ToString().Should()
+            .Be(".tracegate.yml:7: traces.rules[4].select: brings the ancestor steps of all selectors to 65: at most 64 together (every step but the last of each selector)");
+    }
+
+    [Theory]
+    [InlineData("exist", "exists")]
+    [InlineData("exsits", "exists")]
+    [InlineData("Exists", "exists")]
+    [InlineData("EXISTS", "exists")]
+    [InlineData("existss", "exists")]
+    [InlineData("absnt", "absent")]
+    [InlineData("abset", "absent")]
+    [InlineData("Absent", "absent")]
+    [InlineData("absence", "absent")]
+    public void Load_WhenAnAttributeCheckIsATypoOfExistsOrAbsent_ReturnsErrorWithSuggestion(string value, string meant)
+    {
+        var error = Load($"traces:\n  rules:\n    - select: span[name=apply]\n      attributes:\n        transfer.fee: {value}\n").Errors.Should().ContainSingle().Subject;
+        error.ToString().Should().Be($".tracegate.yml:5: traces.rules[0].attributes.transfer.fee: '{value}' is not a check: did you mean '{meant}'? "
+            + $"To compare the attribute with the text '{value}', write '== {value}'");
+    }
+
+    [Theory]
+    [InlineData("'== exist'", AttributeCheckKind.Compare, "exist")]
+    [InlineData("'!= absnt'", AttributeCheckKind.Compare, "absnt")]
+    [InlineData("'== \"exists\"'", AttributeCheckKind.Compare, "exists")]
+    [InlineData("exists", AttributeCheckKind.Exists, null)]
+    [InlineData("absent", AttributeCheckKind.Absent, null)]
+    [InlineData("EUR", AttributeCheckKind.Compare, "EUR")]
+    [InlineData("exit-code", AttributeCheckKind.Compare, "exit-code")]
+    [InlineData("assets", AttributeCheckKind.Compare, "assets")]
+    [InlineData("42", AttributeCheckKind.Compare, "42")]
+    public void Load_AttributeChecksThatAreNotTypos_Load(string value, AttributeCheckKind kind, string? compared)
+    {
+        var result = Load($"traces:\n  rules:\n    - select: span[name=apply]\n      attributes:\n        transfer.fee: {value}\n");
+        result.Errors.Should().BeEmpty();
+        var check = result.Policy!.Traces.Rules.Single().Attributes.Single();
+        check.Kind.Should().Be(kind);
+        check.Value.Should().Be(compared);
+    }
+
     [Fact]
     public void Load_WhenYamlIsMalformed_ReturnsErrorWithLine()
     {
