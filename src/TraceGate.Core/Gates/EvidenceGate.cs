@@ -16,7 +16,8 @@ public sealed record EvidenceResult(
 /// The evidence gate: every field the policy names is present, filled in, well formed, agrees between the PR and
 /// the commits, and (for a repro test) ran and passed. Check ids: <c>evidence.&lt;field&gt;</c>,
 /// <c>evidence.agreement.&lt;field&gt;</c>, <c>evidence.&lt;field&gt;.run</c>, <c>evidence.checklist</c>,
-/// <c>evidence.trailers</c>.
+/// <c>evidence.trailers</c>, and <c>evidence.scope</c> when the policy says which pull requests need evidence
+/// (out of scope, it is the only evidence check).
 /// </summary>
 public static class EvidenceGate
 {
@@ -24,6 +25,18 @@ public static class EvidenceGate
     {
         var aliases = AliasMap(policy);
         var checks = new List<Check>();
+        var known = new Lazy<IReadOnlyList<Trailer>?>(() => KnownTrailers(inputs.CommitMessages));
+        var (scope, inScope) = ScopeGate.Evaluate(policy.Scope, inputs.Facts, policy.Scope.When?.Trailers.Count > 0 ? known.Value : null, i => CommitName(inputs, i));
+        if (scope is not null)
+        {
+            checks.Add(scope);
+        }
+
+        if (!inScope)
+        {
+            return new EvidenceResult(checks, new Dictionary<string, EvidenceValue>(), [], []);
+        }
+
         var candidates = new List<EvidenceCandidate>();
         var checklist = new List<ChecklistItem>();
         var trailers = new List<Trailer>();
@@ -110,11 +123,30 @@ public static class EvidenceGate
             }
         }
 
+        bool readLabels = policy.Sources.Contains(EvidenceSourceKind.Labels);
+        if (readLabels && inputs.Facts.Labels is { } labels)
+        {
+            foreach (var field in policy.Fields)
+            {
+                foreach (var label in labels)
+                {
+                    if (field.Labels.Select(p => p.ValueOf(label)).FirstOrDefault(v => v is not null) is { } value)
+                    {
+                        candidates.Add(new EvidenceCandidate(field.Name, label, value, EvidenceSource.Label, 0));
+                    }
+                }
+            }
+        }
+
         var evidence = new Dictionary<string, EvidenceValue>(StringComparer.Ordinal);
         foreach (var field in policy.Fields)
         {
             var mine = candidates.Where(c => c.Field == field.Name).ToList();
-            checks.AddRange(CheckField(field, mine, inputs, evidence));
+            var requirement = Requirement(field, inputs, known);
+            var notRead = readLabels && field.Labels.Count > 0 && inputs.Facts.Labels is null
+                ? "; labels were not read: " + ConditionEvaluator.MissingReason(inputs.Facts, FactNames.Labels)
+                : "";
+            checks.AddRange(CheckField(field, requirement, notRead, mine, inputs, evidence));
         }
 
         if (inputs.PrBody is not null && policy.Sources.Contains(EvidenceSourceKind.PrBody))
@@ -169,17 +201,39 @@ public static class EvidenceGate
         return map;
     }
 
-    private static IEnumerable<Check> CheckField(FieldPolicy field, List<EvidenceCandidate> found, EvidenceInputs inputs,
-        Dictionary<string, EvidenceValue> evidence)
+    /// <summary>Whether the field is required on this pull request, and why when a condition decided it. A condition
+    /// that cannot be decided requires the field: an unknown never waives evidence.</summary>
+    private static (bool Required, string? Why) Requirement(FieldPolicy field, EvidenceInputs inputs, Lazy<IReadOnlyList<Trailer>?> trailers)
+    {
+        if (!field.Required || field.RequiredWhen is not { } when)
+        {
+            return (field.Required, null);
+        }
+
+        var outcome = ConditionEvaluator.Evaluate(when, inputs.Facts, when.Trailers.Count > 0 ? trailers.Value : null, i => CommitName(inputs, i));
+        return outcome.Holds ? (true, "required: " + string.Join("; ", outcome.Held))
+            : outcome.Undecided ? (true, $"required: {when.KeyPath} cannot be ruled out, as " + string.Join("; ", outcome.Unknown))
+            : (false, "optional: " + string.Join("; ", outcome.NotHeld));
+    }
+
+    /// <summary>Trailers of every commit, for conditions (whatever evidence.sources says), or null without commits.</summary>
+    private static List<Trailer>? KnownTrailers(IReadOnlyList<string>? messages) => messages?
+        .SelectMany((m, i) => TrailerParser.Parse(m).Trailers
+            .Where(t => !t.Value.StartsWith("//", StringComparison.Ordinal))
+            .Select(t => new Trailer(t.Key, t.Value, i, t.Line)))
+        .ToList();
+
+    private static IEnumerable<Check> CheckField(FieldPolicy field, (bool Required, string? Why) requirement, string notRead,
+        List<EvidenceCandidate> found, EvidenceInputs inputs, Dictionary<string, EvidenceValue> evidence)
     {
         string id = "evidence." + field.Name;
         string title = Title(field);
         var real = found.Where(c => Reason(c) is null).ToList();
         if (real.Count == 0)
         {
-            if (!field.Required)
+            if (!requirement.Required)
             {
-                yield return new Check(id, Outcome.Skip, $"{title} not given (optional)");
+                yield return new Check(id, Outcome.Skip, $"{title} not given ({requirement.Why ?? "optional"})");
                 yield break;
             }
 
@@ -190,13 +244,18 @@ public static class EvidenceGate
             string hint = placeholder?.TemplateText is { } tt
                 ? $"Replace the text the PR template ({tt.Template}) gives under '{placeholder.Label}' with the {title.ToLowerInvariant()} itself. " + HowToWrite(field)
                 : HowToWrite(field);
-            yield return new Check(id, Outcome.Fail, message) { Hint = hint };
+            yield return new Check(id, Outcome.Fail, message + (requirement.Why is { } why ? $" ({why})" : "") + notRead) { Hint = hint };
             yield break;
         }
 
         real = real.Select(c => WithKey(field, c)).ToList();
         var chosen = real.FirstOrDefault(c => c.Source == EvidenceSource.PrBody) ?? real[0];
-        var value = new EvidenceValue(field.Name, chosen.Value, chosen.Source, chosen.Line) { Url = SafeUrl(chosen.Url), Commit = chosen.Commit };
+        var value = new EvidenceValue(field.Name, chosen.Value, chosen.Source, chosen.Line)
+        {
+            Url = SafeUrl(chosen.Url),
+            Commit = chosen.Commit,
+            Label = chosen.Source == EvidenceSource.Label ? chosen.Label : null,
+        };
         string? problem = null;
         TestRef? testRef = null;
         switch (field.Kind)
@@ -234,7 +293,7 @@ public static class EvidenceGate
 
         evidence[field.Name] = value;
         // The value came from a trailer while the PR still shows the template's filler: readers of the PR see filler.
-        var stalePr = chosen.Source == EvidenceSource.Trailer ? found.FirstOrDefault(c => c.Source == EvidenceSource.PrBody) : null;
+        var stalePr = chosen.Source != EvidenceSource.PrBody ? found.FirstOrDefault(c => c.Source == EvidenceSource.PrBody) : null;
         if (problem is not null)
         {
             yield return new Check(id, Outcome.Fail, $"{title} is not well formed: {problem} ({Where(chosen, inputs)})") { Hint = HowToWrite(field) };
@@ -260,7 +319,7 @@ public static class EvidenceGate
                 : new Check("evidence.agreement." + field.Name, Outcome.Fail,
                     $"{title} differs between places: " + string.Join("; ", distinct.Select(g => $"'{g.First().Value}' in {string.Join(", ", g.Select(c => Where(c, inputs)))}")))
                 {
-                    Hint = $"Make the PR description and every commit's {TrailerKey(field)} trailer name the same {title.ToLowerInvariant()}.",
+                    Hint = $"Make the PR description{(field.Labels.Count > 0 ? ", the labels" : "")} and every commit's {TrailerKey(field)} trailer name the same {title.ToLowerInvariant()}.",
                 };
         }
 
@@ -364,9 +423,12 @@ public static class EvidenceGate
         _ => string.Join(' ', c.Value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
     };
 
-    private static string Where(EvidenceCandidate c, EvidenceInputs inputs) => c.Source == EvidenceSource.PrBody
-        ? $"PR description line {c.Line}"
-        : $"{c.Label} trailer of {CommitName(inputs, c.Commit ?? 0)}";
+    private static string Where(EvidenceCandidate c, EvidenceInputs inputs) => c.Source switch
+    {
+        EvidenceSource.PrBody => $"PR description line {c.Line}",
+        EvidenceSource.Label => $"label {c.Label}",
+        _ => $"{c.Label} trailer of {CommitName(inputs, c.Commit ?? 0)}",
+    };
 
     private static string CommitName(EvidenceInputs inputs, int index) =>
         inputs.CommitIds is { } ids && index < ids.Count ? $"commit {ids[index][..Math.Min(12, ids[index].Length)]}" : $"commit {index}";
@@ -390,7 +452,9 @@ public static class EvidenceGate
             _ => "<" + field.Name.Replace('-', ' ') + ">",
         };
         return $"Add a line '{Title(field)}: {example}' to the PR description, or a '{TrailerKey(field)}: {example}' trailer "
-            + "in the last paragraph of a commit message.";
+            + "in the last paragraph of a commit message"
+            + (field.Labels.Count > 0 ? $", or the label '{field.Labels[0].Text.Replace(LabelPattern.Placeholder, example, StringComparison.Ordinal)}'" : "")
+            + ".";
     }
 
     /// <summary>Only http(s) links survive into reports: a PR could otherwise plant <c>javascript:</c> URLs.</summary>

@@ -24,4 +24,8 @@ public sealed record EvidenceInputs
     public IReadOnlyList<PrTemplate> PrTemplates { get; init; } = [];
 
     public required IWorkspace Workspace { get; init; }
+
+    /// <summary>Labels, title, branch, author and changed files, for evidence.when, conditional requirements and
+    /// the labels source.</summary>
+    public PullRequestFacts Facts { get; init; } = PullRequestFacts.None;
 }

@@ -4,6 +4,7 @@ public enum EvidenceSource
 {
     PrBody,
     Trailer,
+    Label,
 }
 
 /// <summary>One value for an evidence field as found in one place (a PR line or a commit trailer).</summary>
@@ -30,6 +31,9 @@ public sealed record EvidenceValue(string Field, string Value, EvidenceSource So
 
     /// <summary>For <c>kind: trace-id</c>: the lowercase 32-hex-digit W3C trace id.</summary>
     public string? TraceId { get; init; }
+
+    /// <summary>For source <see cref="EvidenceSource.Label"/>: the label that carried the value.</summary>
+    public string? Label { get; init; }
 }
 
 public sealed record ChecklistItem(string Text, bool Checked, int Line);
@@ -43,6 +47,7 @@ public static class EvidenceSourceNames
     {
         EvidenceSource.PrBody => "pr-body",
         EvidenceSource.Trailer => "trailer",
+        EvidenceSource.Label => "label",
         _ => throw new ArgumentOutOfRangeException(nameof(source)),
     };
 }

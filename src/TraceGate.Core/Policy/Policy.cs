@@ -19,6 +19,7 @@ public enum EvidenceSourceKind
 {
     PrBody,
     CommitTrailers,
+    Labels,
 }
 
 /// <summary>One evidence field: how it is labelled, whether it is required and what a well-formed value is.</summary>
@@ -41,12 +42,30 @@ public sealed record FieldPolicy(string Name, bool Required, IReadOnlyList<strin
     public bool MustAgree { get; init; }
 
     public int Line { get; init; }
+
+    /// <summary><c>required: { when: ... }</c>: the field is required only when this holds (or cannot be decided).
+    /// Null when <see cref="Required"/> alone decides.</summary>
+    public Condition? RequiredWhen { get; init; }
+
+    /// <summary>Label patterns (<c>incident:{value}</c>) read when <c>evidence.sources</c> names <c>labels</c>.</summary>
+    public IReadOnlyList<LabelPattern> Labels { get; init; } = [];
 }
 
 public sealed record EvidencePolicy(
     IReadOnlyList<EvidenceSourceKind> Sources,
     ChecklistMode Checklist,
-    IReadOnlyList<FieldPolicy> Fields);
+    IReadOnlyList<FieldPolicy> Fields)
+{
+    /// <summary>Which pull requests need evidence at all (<c>evidence.when</c>, skip-authors, skip-labels).</summary>
+    public ScopePolicy Scope { get; init; } = ScopePolicy.Everything;
+
+    /// <summary>Whether any condition asks about the changed files, so a host lists them only when needed.</summary>
+    public bool NeedsChangedFiles => Scope.When?.Paths.Count > 0 || Fields.Any(f => f.RequiredWhen?.Paths.Count > 0);
+
+    /// <summary>Whether anything reads the labels, so a host asks for them only when needed.</summary>
+    public bool NeedsLabels => Scope.When?.Labels.Count > 0 || Scope.SkipLabels.Count > 0 || Sources.Contains(EvidenceSourceKind.Labels)
+        || Fields.Any(f => f.RequiredWhen?.Labels.Count > 0);
+}
 
 public sealed record TestsPolicy(IReadOnlyList<string> Results);
 

@@ -12,15 +12,15 @@ public sealed record PolicyLoadResult(GatePolicy? Policy, IReadOnlyList<PolicyEr
 /// (<c>.tracegate.yml:7: unknown key 'requred' in evidence.fields.incident</c>); a policy with errors is never
 /// half-applied. Pure: the host reads the file and passes its text.
 /// </summary>
-public static class PolicyLoader
+public static partial class PolicyLoader
 {
     private static readonly string[] TopKeys = ["version", "evidence", "tests", "traces"];
     private static readonly string[] TracesKeys = ["files", "baseline", "rules", "redaction", "min-samples"];
     private static readonly string[] RuleKeys = ["id", "select", "count", "attributes", "events-in-order", "forbid-events", "status", "duration", "baseline", "min-samples"];
     private static readonly string[] Stats = ["p50", "p90", "p95", "p99", "min", "max", "avg"];
     private static readonly Regex RuleId = new("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
-    private static readonly string[] EvidenceKeys = ["sources", "checklist", "fields"];
-    private static readonly string[] FieldKeys = ["required", "aliases", "pattern", "key-pattern", "kind", "link", "must-agree", "description"];
+    private static readonly string[] EvidenceKeys = ["sources", "checklist", "fields", "when", "skip-authors", "skip-labels"];
+    private static readonly string[] FieldKeys = ["required", "aliases", "pattern", "key-pattern", "kind", "link", "must-agree", "description", "labels"];
     private static readonly string[] TestsKeys = ["results"];
     private static readonly Regex FieldName = new("^[a-z][a-z0-9-]{0,39}$", RegexOptions.CultureInvariant);
 
@@ -113,6 +113,7 @@ public static class PolicyLoader
 
         ctx.CheckKeys(map, EvidenceKeys, "evidence");
         var result = defaults;
+        int sourcesLine = Line(map);
         foreach (var (key, value) in map.Children)
         {
             switch (((YamlScalarNode)key).Value)
@@ -125,11 +126,13 @@ public static class PolicyLoader
                         {
                             case "pr-body": sources.Add(EvidenceSourceKind.PrBody); break;
                             case "commit-trailers": sources.Add(EvidenceSourceKind.CommitTrailers); break;
-                            default: ctx.Error(itemNode, $"unknown source '{item}' in evidence.sources: expected pr-body or commit-trailers"); break;
+                            case "labels": sources.Add(EvidenceSourceKind.Labels); break;
+                            default: ctx.Error(itemNode, $"unknown source '{item}' in evidence.sources: expected pr-body, commit-trailers or labels"); break;
                         }
                     }
 
                     result = result with { Sources = sources.Distinct().ToList() };
+                    sourcesLine = Line(value);
                     break;
                 case "checklist":
                     switch (ctx.Scalar(value, "evidence.checklist"))
@@ -143,9 +146,19 @@ public static class PolicyLoader
                 case "fields":
                     result = result with { Fields = LoadFields(ctx, value) };
                     break;
+                case "when":
+                    result = result with { Scope = result.Scope with { When = LoadCondition(ctx, value, "evidence.when") } };
+                    break;
+                case "skip-authors":
+                    result = result with { Scope = result.Scope with { SkipAuthors = LoadNames(ctx, value, "evidence.skip-authors") } };
+                    break;
+                case "skip-labels":
+                    result = result with { Scope = result.Scope with { SkipLabels = LoadNames(ctx, value, "evidence.skip-labels") } };
+                    break;
             }
         }
 
+        CheckLabelSources(ctx, result, sourcesLine);
         return result;
     }
 
@@ -183,11 +196,19 @@ public static class PolicyLoader
                 switch (key)
                 {
                     case "required":
-                        if (ctx.Bool(v, where + ".required") is { } required)
+                        if (v is YamlMappingNode)
+                        {
+                            // required: { when: ... }: required only on pull requests the condition picks out.
+                            field = field with { Required = true, RequiredWhen = LoadRequiredWhen(ctx, v, where + ".required") };
+                        }
+                        else if (ctx.Bool(v, where + ".required") is { } required)
                         {
                             field = field with { Required = required };
                         }
 
+                        break;
+                    case "labels":
+                        field = field with { Labels = LoadLabelPatterns(ctx, v, where + ".labels") };
                         break;
                     case "must-agree":
                         if (ctx.Bool(v, where + ".must-agree") is { } agree)
@@ -649,6 +670,8 @@ public static class PolicyLoader
         public List<PolicyError> Errors { get; } = [];
 
         public void Error(YamlNode node, string message) => Errors.Add(new PolicyError(path, Line(node), message));
+
+        public void ErrorAt(int line, string message) => Errors.Add(new PolicyError(path, line, message));
 
         public YamlMappingNode? Mapping(YamlNode node, string where)
         {

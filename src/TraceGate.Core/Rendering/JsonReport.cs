@@ -164,7 +164,16 @@ public static class JsonReport
             w.WriteStartObject(field);
             w.WriteString("value", v.Value);
             w.WriteString("source", v.Source.ToWire());
-            w.WriteNumber("line", v.Line);
+            if (v.Label is { } label)
+            {
+                // A label has no line: it names the label instead.
+                w.WriteString("label", label);
+            }
+            else
+            {
+                w.WriteNumber("line", v.Line);
+            }
+
             if (v.Commit is { } commit)
             {
                 w.WriteNumber("commit", commit);

@@ -47,11 +47,12 @@ public static class JsonReportReader
             {
                 order.Add(field.Name);
                 var v = field.Value;
-                evidence[field.Name] = new EvidenceValue(field.Name, Str(v, "value") ?? "", Str(v, "source") == "trailer" ? EvidenceSource.Trailer : EvidenceSource.PrBody,
+                evidence[field.Name] = new EvidenceValue(field.Name, Str(v, "value") ?? "", Str(v, "source") switch { "trailer" => EvidenceSource.Trailer, "label" => EvidenceSource.Label, _ => EvidenceSource.PrBody },
                     v.TryGetProperty("line", out var ln) && ln.TryGetInt32(out int line) ? line : 0)
                 {
                     Url = Str(v, "url") is { } u && (u.StartsWith("https://", StringComparison.Ordinal) || u.StartsWith("http://", StringComparison.Ordinal)) ? u : null,
                     TraceId = Str(v, "traceId"),
+                    Label = Str(v, "label"),
                     Commit = v.TryGetProperty("commit", out var cm) && cm.TryGetInt32(out int commit) ? commit : null,
                 };
             }

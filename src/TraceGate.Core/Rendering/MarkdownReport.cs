@@ -196,9 +196,12 @@ public static class MarkdownReport
         return Untrusted.LinkTarget(v.Url);
     }
 
-    private static string SourceCell(EvidenceValue v) => v.Source == EvidenceSource.PrBody
-        ? $"PR description, line {v.Line}"
-        : $"trailer, commit {v.Commit}";
+    private static string SourceCell(EvidenceValue v) => v.Source switch
+    {
+        EvidenceSource.PrBody => $"PR description, line {v.Line}",
+        EvidenceSource.Label => "label " + Untrusted.Markdown(v.Label, 100),
+        _ => $"trailer, commit {v.Commit}",
+    };
 
     private static string Icon(Outcome o) => o switch
     {

@@ -88,7 +88,7 @@ public sealed class PolicyLoaderTests
 
     [Theory]
     [InlineData("evidence:\n  checklist: sometimes\n", 2, "evidence.checklist is 'sometimes': expected all-checked or ignore")]
-    [InlineData("evidence:\n  sources: [pr-body, slack]\n", 2, "unknown source 'slack' in evidence.sources: expected pr-body or commit-trailers")]
+    [InlineData("evidence:\n  sources: [pr-body, slack]\n", 2, "unknown source 'slack' in evidence.sources: expected pr-body, commit-trailers or labels")]
     [InlineData("evidence:\n  fields:\n    trace: { kind: uuid }\n", 3, "evidence.fields.trace.kind is 'uuid': expected text, trace-id or test-ref")]
     [InlineData("evidence:\n  fields:\n    trace: { required: maybe }\n", 3, "evidence.fields.trace.required is 'maybe': expected true or false")]
     [InlineData("evidence:\n  fields: [incident]\n", 2, "evidence.fields must be a mapping (key: value lines), found a list")]
