@@ -24,7 +24,12 @@ public static class CliApp
         var traces = new Option<string[]>("--traces") { Description = "Glob of OTLP trace files (protobuf or JSON, plain, gzip or zstd), relative to the workspace (repeatable); replaces traces.files.", Arity = ArgumentArity.ZeroOrMore };
         var baseline = new Option<string[]>("--baseline") { Description = "Glob of the baseline run's trace files (repeatable); replaces traces.baseline.", Arity = ArgumentArity.ZeroOrMore };
         var prTemplate = new Option<string?>("--pr-template") { Description = "The PR template, relative to the workspace and inside it (default: the templates the checkout holds where GitHub and Azure Repos look). A value that is still the template's text is a placeholder." };
-        Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults, traces, baseline, prTemplate];
+        var labels = new Option<string[]>("--labels") { Description = "A label of the PR (repeatable, one label each); --labels '' says the PR has none. For evidence.when, skip-labels, required: { when } and the labels source.", Arity = ArgumentArity.ZeroOrMore };
+        var title = new Option<string?>("--title") { Description = "The PR title, for evidence.when.title." };
+        var branch = new Option<string?>("--branch") { Description = "The PR's head branch (short name, e.g. fix/overdraft), for evidence.when.branches." };
+        var author = new Option<string?>("--author") { Description = "The PR author's login, for evidence.skip-authors." };
+        var changedFiles = new Option<string?>("--changed-files") { Description = "A file listing the PR's changed files, one path a line (default with --git-range: git diff --name-status BASE...HEAD)." };
+        Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults, traces, baseline, prTemplate, labels, title, branch, author, changedFiles];
 
         int exit = ExitCodes.Success;
         var check = new Command("check", "Run every gate on the PR description, the commits and the test artifacts; exit 0 (passed), 1 (a gate failed), 2 (bad input), 3 (publishing failed) or 4 (internal error).");

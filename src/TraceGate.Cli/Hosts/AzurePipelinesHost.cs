@@ -16,6 +16,9 @@ public static class AzurePipelinesHost
 {
     private const int MaxCommits = 250;
 
+    /// <summary>As many changed files as GitHub lists, so a policy behaves the same on both.</summary>
+    private const int MaxChangedFiles = 3000;
+
     public static bool Applies(RunContext ctx, int optionTokens) =>
         string.Equals(ctx.Environment.GetValueOrDefault("TF_BUILD"), "True", StringComparison.OrdinalIgnoreCase) && optionTokens == 0;
 
@@ -66,8 +69,23 @@ public static class AzurePipelinesHost
                 }
 
                 string body = pr.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "";
+                var prApi = api;
                 fetched = new CheckRunner.FetchedEvidence(body, commits.Select(c => c.Message).ToList(), commits.Select(c => c.Id).ToList(),
-                    $"the commit messages of pull request {prId} read from the Azure DevOps API");
+                    $"the commit messages of pull request {prId} read from the Azure DevOps API")
+                {
+                    Facts = Facts(pr),
+                    ListLabels = () => Ask(() => prApi.Labels(prId).GetAwaiter().GetResult(), $"the labels of pull request {prId}", token),
+                    ListChangedFiles = () =>
+                    {
+                        var (files, missing) = Ask(() => prApi.Changes(prId, MaxChangedFiles).GetAwaiter().GetResult(), $"the changed files of pull request {prId}", token);
+                        if (files is not null)
+                        {
+                            ctx.Out.WriteLine($"tracegate: read {files.Files.Count} changed files of the last iteration from the API" + (files.Truncated ? $" (cut at {MaxChangedFiles})" : ""));
+                        }
+
+                        return (files, missing);
+                    },
+                };
                 ctx.Out.WriteLine($"tracegate: read pull request {prId} and its {commits.Count} commits from the API");
             }
 
@@ -143,6 +161,36 @@ public static class AzurePipelinesHost
         ctx.Out.WriteLine(LoggingCommands.SetOutput("conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure"));
         ctx.Out.WriteLine(LoggingCommands.SetOutput("report", json));
         ctx.Out.WriteLine(LoggingCommands.SetOutput("failed-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Fail).Select(c => c.Id))));
+    }
+
+    /// <summary>Title, source branch and author from the PR object.</summary>
+    private static Core.Gates.PullRequestFacts Facts(System.Text.Json.JsonElement pr)
+    {
+        static string? Str(System.Text.Json.JsonElement e, string name) =>
+            e.ValueKind == System.Text.Json.JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+        var author = pr.ValueKind == System.Text.Json.JsonValueKind.Object && pr.TryGetProperty("createdBy", out var c)
+            ? new[] { Str(c, "uniqueName"), Str(c, "displayName") }.OfType<string>().Where(n => n.Length > 0).ToList()
+            : [];
+        return new Core.Gates.PullRequestFacts
+        {
+            Title = Str(pr, "title"),
+            Branch = Str(pr, "sourceRefName") is { } source ? CheckRunner.StripRef(source) : null,
+            Author = author.Count > 0 ? author : null,
+        };
+    }
+
+    /// <summary>A fact from the API, or null and what went wrong: evidence.scope then fails saying so.</summary>
+    private static (T? Value, string? Missing) Ask<T>(Func<T> call, string what, string token)
+        where T : class
+    {
+        try
+        {
+            return (call(), null);
+        }
+        catch (Exception e) when (e is AzureDevOpsException or HttpRequestException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            return (null, $"the Azure DevOps API did not give {what}: {GitHubActionsHost.Scrub(e.Message, token)}");
+        }
     }
 
     private static string? Var(IReadOnlyDictionary<string, string?> env, string name) => env.GetValueOrDefault(name) is { Length: > 0 } v ? v : null;

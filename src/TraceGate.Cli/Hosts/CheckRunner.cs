@@ -15,7 +15,18 @@ public static class CheckRunner
 
     /// <summary>Evidence a host fetched itself (the PR and its commits from an API) instead of from files;
     /// <paramref name="MessagesSource"/> names where the messages came from in an error.</summary>
-    public sealed record FetchedEvidence(string? PrBody, IReadOnlyList<string>? Messages, IReadOnlyList<string>? CommitIds, string MessagesSource);
+    public sealed record FetchedEvidence(string? PrBody, IReadOnlyList<string>? Messages, IReadOnlyList<string>? CommitIds, string MessagesSource)
+    {
+        /// <summary>The facts the PR object gave (title, branch, author, and labels where it holds them).</summary>
+        public PullRequestFacts Facts { get; init; } = PullRequestFacts.None;
+
+        /// <summary>Asks the API for the labels, called only when the policy reads them; null and a reason when
+        /// the API did not answer.</summary>
+        public Func<(IReadOnlyList<string>? Labels, string? Missing)>? ListLabels { get; init; }
+
+        /// <summary>Asks the API for the changed files, called only when a condition names paths.</summary>
+        public Func<(ChangedFiles? Files, string? Missing)>? ListChangedFiles { get; init; }
+    }
 
     public static Loaded Run(RunContext ctx, IReadOnlyDictionary<string, string?> commandLine, FetchedEvidence? fetched = null)
     {
@@ -73,8 +84,10 @@ public static class CheckRunner
             InputFiles.CheckCommitsSize(fetchedMessages, fetched.MessagesSource);
         }
 
+        var facts = Facts(ctx, settings, fetched, policy.Evidence, workspaceDir);
         bool tracesWanted = settings.Traces.Count > 0 || policy.Traces.Rules.Count > 0;
-        bool evidenceGiven = prBody is not null || messages is not null;
+        // Facts alone (a feature PR with no description) are enough to decide that no evidence is needed.
+        bool evidenceGiven = prBody is not null || messages is not null || (!policy.Evidence.Scope.IsEverything && facts.AnyKnown);
         if (!evidenceGiven && !tracesWanted && policy.Evidence.Sources.Count > 0 && policy.Evidence.Fields.Count > 0)
         {
             throw new UserInputException("no evidence to check: pass --pr-body FILE and/or --commits FILE or --git-range BASE..HEAD");
@@ -145,7 +158,7 @@ public static class CheckRunner
         string? traceLink = policy.Evidence.Fields.FirstOrDefault(f => f.Kind == FieldKind.TraceId && f.Link is not null)?.Link;
         if (!evidenceGiven)
         {
-            policy = policy with { Evidence = policy.Evidence with { Fields = [], Sources = [] } };
+            policy = policy with { Evidence = policy.Evidence with { Fields = [], Sources = [], Scope = ScopePolicy.Everything } };
         }
 
         var inputs = new EvidenceInputs
@@ -157,9 +170,66 @@ public static class CheckRunner
             TestResultFiles = resultFiles,
             Workspace = workspace,
             PrTemplates = templates,
+            Facts = facts,
         };
         return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks, traceLink));
     }
+
+    /// <summary>The PR's facts: the options and TRACEGATE_* variables first, then what the host read from the API;
+    /// labels and changed files are asked for only when the policy reads them.</summary>
+    private static PullRequestFacts Facts(RunContext ctx, TraceGateSettings settings, FetchedEvidence? fetched, EvidencePolicy policy, string workspaceDir)
+    {
+        var host = fetched?.Facts ?? PullRequestFacts.None;
+        var missing = new Dictionary<string, string>(host.Missing);
+        var labels = settings.Labels ?? host.Labels;
+        if (labels is null && policy.NeedsLabels && fetched?.ListLabels is { } listLabels)
+        {
+            var (listed, why) = listLabels();
+            labels = listed;
+            if (why is not null)
+            {
+                missing[FactNames.Labels] = why;
+            }
+        }
+
+        ChangedFiles? changed = null;
+        if (settings.ChangedFiles is { } listPath)
+        {
+            var text = InputFiles.ReadText(ctx.Resolve(listPath), InputFiles.MaxCommitsBytes, "changed-file list");
+            changed = new ChangedFiles(text.Split('\n').Select(l => ChangedFiles.Normalize(l.TrimEnd('\r'))).Where(l => l.Length > 0)
+                .Distinct(StringComparer.Ordinal).Select(p => new ChangedFile(p)).ToList());
+        }
+        else if (policy.NeedsChangedFiles)
+        {
+            if (settings.GitRange is { } range)
+            {
+                changed = GitLog.ChangedFiles(workspaceDir, range);
+            }
+            else if (fetched?.ListChangedFiles is { } listFiles)
+            {
+                var (listed, why) = listFiles();
+                changed = listed;
+                if (why is not null)
+                {
+                    missing[FactNames.ChangedFiles] = why;
+                }
+            }
+        }
+
+        return host with
+        {
+            Labels = labels,
+            Title = settings.Title ?? host.Title,
+            Branch = settings.Branch is { } b ? StripRef(b) : host.Branch,
+            Author = settings.Author is { } a ? [a] : host.Author,
+            ChangedFiles = changed ?? host.ChangedFiles,
+            Missing = missing,
+        };
+    }
+
+    /// <summary>Branch conditions match the short name; hosts and users may give refs/heads/NAME.</summary>
+    public static string StripRef(string branch) =>
+        branch.StartsWith("refs/heads/", StringComparison.Ordinal) ? branch["refs/heads/".Length..] : branch;
 
     private static GatePolicy LoadPolicy(RunContext ctx, string workspaceDir, string? explicitPath)
     {

@@ -19,6 +19,9 @@ public static class GitHubActionsHost
     private const int MaxEventBytes = 25 * 1024 * 1024;
     private const int MaxCommits = 250;
 
+    /// <summary>GET /pulls/{n}/files lists at most 3,000 files of a pull request.</summary>
+    public const int MaxChangedFiles = 3000;
+
     public static bool Applies(RunContext ctx, int optionTokens) =>
         ctx.Environment.GetValueOrDefault("GITHUB_ACTIONS") == "true" && optionTokens == 0;
 
@@ -145,7 +148,13 @@ public static class GitHubActionsHost
         string? eventBody = pr.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : "";
         if (api is null)
         {
-            return new CheckRunner.FetchedEvidence(eventBody, null, null, "the event payload");
+            return new CheckRunner.FetchedEvidence(eventBody, null, null, "the event payload")
+            {
+                Facts = Facts(pr) with
+                {
+                    Missing = new Dictionary<string, string> { [Core.Gates.FactNames.ChangedFiles] = "the changed files cannot be listed without a token (set the token input)" },
+                },
+            };
         }
 
         // The event holds the description as it was when the event fired; people edit it and re-run.
@@ -169,7 +178,52 @@ public static class GitHubActionsHost
         var messages = commits.Select(c => c.GetProperty("commit").GetProperty("message").GetString() ?? "").ToList();
         var ids = commits.Select(c => c.GetProperty("sha").GetString() ?? "").ToList();
         ctx.Out.WriteLine($"tracegate: read PR #{number} and its {messages.Count} commits from the API");
-        return new CheckRunner.FetchedEvidence(body, messages, ids, $"the commit messages of PR #{number} read from the GitHub API");
+        int? total = fresh.TryGetProperty("changed_files", out var cf) && cf.TryGetInt32(out int count) ? count : null;
+        return new CheckRunner.FetchedEvidence(body, messages, ids, $"the commit messages of PR #{number} read from the GitHub API")
+        {
+            // Labels, title, head branch and author as they are now: a labeled event re-runs with the new label.
+            Facts = Facts(fresh.ValueKind == JsonValueKind.Object ? fresh : pr),
+            ListChangedFiles = () => ChangedFiles(ctx, inputs, api, owner, repo, number, total),
+        };
+    }
+
+    /// <summary>GET /repos/{o}/{r}/pulls/{n}/files, every page. GitHub lists at most 3,000 files; more (by the PR's
+    /// changed_files count) means the list is cut, which a condition on paths then treats as undecided.</summary>
+    private static (Core.Gates.ChangedFiles? Files, string? Missing) ChangedFiles(RunContext ctx, ActionInputs inputs, GitHubApi api, string owner, string repo, int number, int? total)
+    {
+        string path = $"repos/{owner}/{repo}/pulls/{number}/files";
+        try
+        {
+            var items = api.GetAll(path, MaxChangedFiles).GetAwaiter().GetResult();
+            var files = items.Select(f => new Core.Gates.ChangedFile(
+                Core.Gates.ChangedFiles.Normalize(f.GetProperty("filename").GetString() ?? ""),
+                f.TryGetProperty("previous_filename", out var p) && p.ValueKind == JsonValueKind.String ? Core.Gates.ChangedFiles.Normalize(p.GetString()!) : null)).ToList();
+            bool cut = total is { } t ? t > files.Count : files.Count >= MaxChangedFiles;
+            ctx.Out.WriteLine($"tracegate: read {files.Count} changed files from the API" + (cut ? $" (GitHub lists at most {MaxChangedFiles:N0}; the pull request has {total?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "more"})" : ""));
+            return (new Core.Gates.ChangedFiles(files) { Truncated = cut, Total = total }, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or Octokit.ApiException or JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            return (null, $"the GitHub API did not list the changed files (GET /{path}): {Scrub(e.Message, inputs.Token)}");
+        }
+    }
+
+    /// <summary>Labels, title, head branch and author from a pull request object (the API's or the event's).</summary>
+    private static Core.Gates.PullRequestFacts Facts(JsonElement pr)
+    {
+        static string? Str(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var labels = pr.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Array
+            ? l.EnumerateArray().Select(x => Str(x, "name")).OfType<string>().ToList()
+            : null;
+        return new Core.Gates.PullRequestFacts
+        {
+            Labels = labels,
+            Title = Str(pr, "title"),
+            Branch = pr.TryGetProperty("head", out var h) ? Str(h, "ref") : null,
+            Author = pr.TryGetProperty("user", out var u) && Str(u, "login") is { } login ? [login] : null,
+            Missing = labels is null ? new Dictionary<string, string> { [Core.Gates.FactNames.Labels] = "the pull request object holds no labels" } : new Dictionary<string, string>(),
+        };
     }
 
     /// <summary>Check run, then comment. A token that cannot write (a fork's) is a warning, not a crash.</summary>

@@ -20,7 +20,20 @@ public sealed record TraceGateSettings(
     IReadOnlyList<string> Traces,
     IReadOnlyList<string> Baseline)
 {
-    public static readonly string[] Keys = ["workspace", "policy", "pr-body", "commits", "git-range", "test-results", "report-json", "summary-md", "traces", "baseline", "pr-template"];
+    public static readonly string[] Keys = ["workspace", "policy", "pr-body", "commits", "git-range", "test-results", "report-json", "summary-md", "traces", "baseline", "pr-template",
+        "labels", "title", "branch", "author", "changed-files"];
+
+    /// <summary>The PR's labels; null when not given, empty when given as none (<c>--labels ''</c>).</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    public string? Title { get; init; }
+
+    public string? Branch { get; init; }
+
+    public string? Author { get; init; }
+
+    /// <summary>A file listing the changed files, one path a line.</summary>
+    public string? ChangedFiles { get; init; }
 
     /// <summary>The PR template file, relative to the checkout (default: the templates found in it).</summary>
     public string? PrTemplate { get; init; }
@@ -48,6 +61,11 @@ public sealed record TraceGateSettings(
         List(config["baseline"]))
     {
         PrTemplate = Value(config, "pr-template"),
+        Labels = config["labels"] is { } labels ? List(labels) : null,
+        Title = Value(config, "title"),
+        Branch = Value(config, "branch"),
+        Author = Value(config, "author"),
+        ChangedFiles = Value(config, "changed-files"),
     };
 
     public static string? JoinList(IEnumerable<string>? items) =>
@@ -72,7 +90,9 @@ public sealed class PrefixedEnvironmentSource(string prefix, IReadOnlyDictionary
             foreach (var key in TraceGateSettings.Keys)
             {
                 string name = prefix + key.ToUpperInvariant().Replace('-', '_');
-                if (environment.TryGetValue(name, out var value) && value is { Length: > 0 })
+                // TRACEGATE_LABELS set but empty says "no labels", as --labels '' does: a workflow that joins the
+                // PR's label names gets an empty string for a PR without labels.
+                if (environment.TryGetValue(name, out var value) && (value is { Length: > 0 } || (key == "labels" && value is not null)))
                 {
                     Data[key] = value;
                 }

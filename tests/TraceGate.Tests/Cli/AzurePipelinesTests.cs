@@ -39,8 +39,16 @@ public sealed class AzurePipelinesTests : IDisposable
         _agent.Dispose();
     }
 
+    // A pull request as the service returns it carries its title, source branch and author (evidence.when reads them).
     private void SetPr(string description) =>
-        _http.Overrides[$"{Base}/pullrequests/17"] = new JsonObject { ["pullRequestId"] = 17, ["description"] = description }.ToJsonString();
+        _http.Overrides[$"{Base}/pullrequests/17"] = new JsonObject
+        {
+            ["pullRequestId"] = 17,
+            ["description"] = description,
+            ["title"] = "fix: enforce overdraft guard before fee debit",
+            ["sourceRefName"] = "refs/heads/fix/overdraft",
+            ["createdBy"] = new JsonObject { ["uniqueName"] = "dana@payments.example", ["displayName"] = "Dana Lee" },
+        }.ToJsonString();
 
     private Dictionary<string, string?> Env(params (string Key, string? Value)[] extra)
     {
@@ -138,7 +146,7 @@ public sealed class AzurePipelinesTests : IDisposable
         File.Copy(Repo.Fixture("Traces/Fixtures/payments/buggy.pb"), Path.Combine(_ws.Path, "artifacts", "traces", "transfer-tests.pb"), overwrite: true);
         var r = Run(Env());
         r.ExitCode.Should().Be(1);
-        r.Out.Should().Contain("##vso[task.logissue type=error;sourcepath=.tracegate.yml;linenumber=20]TraceGate traces.validate-attributes:");
+        r.Out.Should().Contain("##vso[task.logissue type=error;sourcepath=.tracegate.yml;linenumber=28]TraceGate traces.validate-attributes:");
     }
 
     [Fact]

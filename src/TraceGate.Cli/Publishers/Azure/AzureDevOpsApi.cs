@@ -58,6 +58,82 @@ public sealed class AzureDevOpsApi : IDisposable
 
     public Task<JsonElement> Get(string path) => SendJson(HttpMethod.Get, path, null);
 
+    /// <summary>The PR's labels (GET pullRequests/{id}/labels); inactive ones are left out.</summary>
+    public async Task<List<string>> Labels(int id)
+    {
+        var list = await Get($"pullRequests/{id}/labels").ConfigureAwait(false);
+        return Items(list)
+            .Where(l => !(l.TryGetProperty("active", out var a) && a.ValueKind == JsonValueKind.False))
+            .Select(l => l.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "")
+            .Where(n => n.Length > 0)
+            .ToList();
+    }
+
+    /// <summary>The files the PR changes: the last iteration's changes against the merge base (the default
+    /// $compareTo=0), 2,000 a page (the service's maximum) following nextSkip, up to <paramref name="max"/>.
+    /// Folders are left out; a rename gives both paths.</summary>
+    public async Task<TraceGate.Core.Gates.ChangedFiles> Changes(int id, int max)
+    {
+        var iterations = await Get($"pullRequests/{id}/iterations").ConfigureAwait(false);
+        int last = Items(iterations).Select(i => i.TryGetProperty("id", out var v) && v.TryGetInt32(out int n) ? n : 0).DefaultIfEmpty(0).Max();
+        var files = new List<TraceGate.Core.Gates.ChangedFile>();
+        if (last <= 0)
+        {
+            // Every pull request has iteration 1 from its creation: without one the changes cannot be known.
+            throw new AzureDevOpsException(200, $"GET pullRequests/{id}/iterations: no iteration with an id above 0");
+        }
+
+        int skip = 0;
+        bool more = true;
+        while (more && files.Count < max)
+        {
+            using var response = await Send(HttpMethod.Get, $"pullRequests/{id}/iterations/{last}/changes", null, $"$top=2000&$skip={skip}").ConfigureAwait(false);
+            var page = await Parse(response).ConfigureAwait(false);
+            if (page.ValueKind != JsonValueKind.Object || !page.TryGetProperty("changeEntries", out var entries) || entries.ValueKind != JsonValueKind.Array)
+            {
+                throw new AzureDevOpsException(200, $"GET pullRequests/{id}/iterations/{last}/changes: expected an object with changeEntries");
+            }
+
+            foreach (var entry in entries.EnumerateArray())
+            {
+                if (ChangedPath(entry) is { } path)
+                {
+                    string? old = entry.TryGetProperty("originalPath", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
+                    files.Add(new TraceGate.Core.Gates.ChangedFile(TraceGate.Core.Gates.ChangedFiles.Normalize(path),
+                        old is { Length: > 0 } ? TraceGate.Core.Gates.ChangedFiles.Normalize(old) : null));
+                }
+            }
+
+            int next = page.TryGetProperty("nextSkip", out var ns) && ns.TryGetInt32(out int n) ? n : 0;
+            more = next > skip && entries.GetArrayLength() > 0;
+            skip = next;
+        }
+
+        return new TraceGate.Core.Gates.ChangedFiles(files.Take(max).ToList()) { Truncated = more };
+    }
+
+    /// <summary>The path of a change entry: the service sends <c>item</c> as an object with <c>path</c> (the
+    /// published description types it as a string, so that shape is read too).</summary>
+    private static string? ChangedPath(JsonElement entry)
+    {
+        if (!entry.TryGetProperty("item", out var item))
+        {
+            return null;
+        }
+
+        if (item.ValueKind == JsonValueKind.String)
+        {
+            return item.GetString() is { Length: > 0 } p ? p : null;
+        }
+
+        if (item.ValueKind != JsonValueKind.Object || (item.TryGetProperty("isFolder", out var f) && f.ValueKind == JsonValueKind.True))
+        {
+            return null;
+        }
+
+        return item.TryGetProperty("path", out var path) && path.GetString() is { Length: > 0 } s ? s : null;
+    }
+
     /// <summary>The items of a list response: the service wraps them as {"value": [...], "count": n}; the published
     /// description (and so the mock) gives the bare array. Both are read.</summary>
     public static IEnumerable<JsonElement> Items(JsonElement list) => list.ValueKind switch

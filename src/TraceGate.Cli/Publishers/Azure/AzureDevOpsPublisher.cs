@@ -69,7 +69,7 @@ public sealed class AzureDevOpsPublisher(AzureDevOpsApi api)
         })).ConfigureAwait(false);
     }
 
-    public static string Title(Report report) => report.Conclusion == Conclusion.Success
+    public static string Title(Report report) => ScopeLine.Append(report.Conclusion == Conclusion.Success
         ? $"TraceGate passed: {report.Checks.Count(c => c.Outcome == Outcome.Pass)} checks"
-        : $"TraceGate failed: {report.Failed} of {report.Checks.Count} checks";
+        : $"TraceGate failed: {report.Failed} of {report.Checks.Count} checks", report, 200);
 }

@@ -81,9 +81,12 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
         }
     }
 
-    public static string Title(Report report) => report.Conclusion == Conclusion.Success
+    public static string Title(Report report) => ScopeLine.Append(report.Conclusion == Conclusion.Success
         ? $"All {report.Checks.Count(c => c.Outcome == Outcome.Pass)} checks passed" + (report.Warned > 0 ? $", {report.Warned} warnings" : "")
-        : $"{report.Failed} of {report.Checks.Count} checks failed";
+        : $"{report.Failed} of {report.Checks.Count} checks failed", report, TitleLimit);
+
+    /// <summary>GitHub shows the title on one line above the summary; longer scope reasons are cut there.</summary>
+    public const int TitleLimit = 200;
 
     private static void WriteOutput(Utf8JsonWriter w, string title, string summary, IEnumerable<Check> annotations, string? root)
     {
