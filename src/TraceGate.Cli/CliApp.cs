@@ -69,7 +69,7 @@ public static class CliApp
         var init = new Command("init", "Draft a policy from a good run: span names, attributes present on every span of a name, event order, and duration budgets from the measured p95 with a margin.") { initTraces, initOut, force };
         init.SetAction(parse => exit = Guard(ctx, () => TraceTools.Init(ctx, parse.GetValue(initTraces) ?? [], parse.GetValue(initOut)!, parse.GetValue(force))));
 
-        var listen = new Option<string>("--listen") { Description = "HOST:PORT to listen on (port 0 picks a free port; the ready line says which).", DefaultValueFactory = _ => "127.0.0.1:4318" };
+        var listen = new Option<string>("--listen") { Description = "HOST:PORT or http://HOST:PORT to listen on, with an IP address or localhost (port 0 picks a free port; the ready line says which).", DefaultValueFactory = _ => "127.0.0.1:4318" };
         var outFile = new Option<string>("--out") { Description = "The trace file to write (records are appended).", DefaultValueFactory = _ => "artifacts/traces/traces.pb" };
         var format = new Option<string>("--format") { Description = "proto (length-prefixed OTLP protobuf records) or jsonl (OTLP JSON lines).", DefaultValueFactory = _ => "proto" };
         var pidFile = new Option<string?>("--pid-file") { Description = "Write the process id here once listening." };
@@ -83,7 +83,9 @@ public static class CliApp
             listen, outFile, format, pidFile, maxBody, maxConcurrent, grpcListen, waitIdle, waitTimeout,
         };
         receive.SetAction(parse => exit = Guard(ctx, () => parse.GetValue(waitIdle) is { } idle
-            ? Receiver.ReceiveCommand.WaitIdle(ctx, parse.GetValue(listen)!, Receiver.ReceiveCommand.ParseDuration(idle, "--wait-idle"), Receiver.ReceiveCommand.ParseDuration(parse.GetValue(waitTimeout)!, "--timeout"))
+            ? Receiver.ReceiveCommand.WaitIdle(ctx, parse.GetValue(listen)!, idle, parse.GetValue(waitTimeout)!)
+            : parse.GetResult(waitTimeout) is { Implicit: false }
+                ? throw new UserInputException("--timeout applies only with --wait-idle: the receiver itself runs until SIGTERM or SIGINT")
             : Receiver.ReceiveCommand.Run(ctx, parse.GetValue(listen)!, parse.GetValue(outFile)!, parse.GetValue(format)!, parse.GetValue(pidFile), parse.GetValue(maxBody), parse.GetValue(maxConcurrent), parse.GetValue(grpcListen))));
 
         var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, init, receive };

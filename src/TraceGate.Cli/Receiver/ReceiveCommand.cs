@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using TraceGate.Cli.Hosts;
@@ -10,31 +9,19 @@ namespace TraceGate.Cli.Receiver;
 /// running receiver has had no request for that long.</summary>
 public static class ReceiveCommand
 {
-    public static (IPAddress Address, int Port) ParseListen(string listen)
-    {
-        int colon = listen.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(listen[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > 65535
-            || !IPAddress.TryParse(listen[..colon].Trim('[', ']'), out var address))
-        {
-            throw new UserInputException($"--listen '{listen}': expected HOST:PORT with an IP address, e.g. 127.0.0.1:4318 (port 0 picks a free port)");
-        }
-
-        return (address, port);
-    }
-
     public static int Run(RunContext ctx, string listen, string output, string format, string? pidFile, int maxBodyMiB, int maxConcurrent, string? grpcListen = null)
     {
-        var (address, port) = ParseListen(listen);
+        var at = ListenAddress.Parse(listen, "--listen");
         int? grpcPort = null;
         if (grpcListen is not null)
         {
-            var (grpcAddress, gp) = ParseListen(grpcListen);
-            if (!grpcAddress.Equals(address))
+            var grpc = ListenAddress.Parse(grpcListen, "--grpc-listen");
+            if (!grpc.Address.Equals(at.Address) || grpc.Localhost != at.Localhost)
             {
-                throw new UserInputException($"--grpc-listen {grpcListen}: use the same address as --listen ({address})");
+                throw new UserInputException($"--grpc-listen {grpcListen}: use the same address as --listen ({at}), on another port");
             }
 
-            grpcPort = gp;
+            grpcPort = grpc.Port;
         }
 
         if (format is not ("proto" or "jsonl"))
@@ -42,8 +29,14 @@ public static class ReceiveCommand
             throw new UserInputException($"--format '{format}': expected proto or jsonl");
         }
 
-        var options = new ReceiveOptions(address, port, ctx.Resolve(output), format == "proto")
+        if (at.Warning is { } warning)
         {
+            ctx.Error.WriteLine("tracegate: warning: " + warning);
+        }
+
+        var options = new ReceiveOptions(at.Address, at.Port, ctx.Resolve(output), format == "proto")
+        {
+            Localhost = at.Localhost,
             MaxBodyBytes = maxBodyMiB * 1024L * 1024,
             MaxConcurrent = maxConcurrent,
             GrpcPort = grpcPort,
@@ -82,37 +75,85 @@ public static class ReceiveCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>Polls a running receiver until no request has come for <paramref name="idle"/>.</summary>
-    public static int WaitIdle(RunContext ctx, string listen, TimeSpan idle, TimeSpan timeout)
+    /// <summary>
+    /// Polls a running receiver until no request has come for <paramref name="idleText"/>. Fails at once when nothing
+    /// listens there (before or during the wait), or when what answers is not a receiver: waiting out the timeout
+    /// would only delay the same answer.
+    /// </summary>
+    public static int WaitIdle(RunContext ctx, string listen, string idleText, string timeoutText)
     {
-        var (address, port) = ParseListen(listen);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var url = new Uri($"http://{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString())}:{port}/tracegate/status");
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var at = ListenAddress.Parse(listen, "--listen");
+        var idle = ParseDuration(idleText, "--wait-idle");
+        var timeout = ParseDuration(timeoutText, "--timeout");
+        if (timeout <= idle)
         {
+            throw new UserInputException($"--timeout {timeoutText} is not longer than --wait-idle {idleText}: the receiver cannot be seen idle for {idleText} "
+                + $"within {timeoutText}; give a --timeout longer than --wait-idle");
+        }
+
+        var url = at.Url("/tracegate/status");
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string? last = null;
+        while (true)
+        {
+            var left = timeout - clock.Elapsed;
+            using var attempt = new CancellationTokenSource(left < PollTimeout ? left : PollTimeout);
             try
             {
-                using var doc = JsonDocument.Parse(http.GetStringAsync(url).GetAwaiter().GetResult());
+                using var response = http.GetAsync(url, attempt.Token).GetAwaiter().GetResult();
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new UserInputException($"{url} answered HTTP {(int)response.StatusCode}: is a tracegate receiver listening on {at}?");
+                }
+
+                using var doc = JsonDocument.Parse(response.Content.ReadAsStringAsync(attempt.Token).GetAwaiter().GetResult());
+                long spans = doc.RootElement.GetProperty("spans").GetInt64();
                 long idleMs = doc.RootElement.GetProperty("idleMs").GetInt64();
+                last = $"{spans} spans received, the last request {idleMs} ms ago";
                 if (idleMs >= idle.TotalMilliseconds)
                 {
-                    ctx.Out.WriteLine($"idle: {doc.RootElement.GetProperty("spans").GetInt64()} spans received, no request for {idleMs} ms");
+                    ctx.Out.WriteLine($"idle: {spans} spans received, no request for {idleMs} ms");
                     return ExitCodes.Success;
                 }
             }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
+            {
+                bool refused = e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused };
+                throw new UserInputException(last is not null
+                    ? $"nothing is listening on {at} any more: the receiver stopped before it was idle for {idleText}"
+                    : refused
+                        ? $"nothing is listening on {at}: start 'tracegate receive --listen {at}' first, and wait for its 'ready' line"
+                        : $"cannot connect to {at}: {e.Message}");
+            }
             catch (HttpRequestException)
             {
-                // Not listening yet, or gone: keep trying until the deadline.
+                // A connection reset mid-answer: ask again until the deadline.
+            }
+            catch (OperationCanceledException)
+            {
+                // No answer within the poll timeout: ask again until the deadline.
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                throw new UserInputException($"{url} answered, but not with a tracegate receiver's status: is a tracegate receiver listening on {at}?");
             }
 
-            Thread.Sleep(100);
-        }
+            if (clock.Elapsed + PollInterval >= timeout)
+            {
+                throw new UserInputException($"the receiver at {at} did not become idle for {idleText} within {timeoutText}"
+                    + (last is null ? ": it never answered" : $" ({last})"));
+            }
 
-        throw new UserInputException($"the receiver at {listen} did not become idle for {idle.TotalSeconds:0.#} s within {timeout.TotalSeconds:0} s");
+            Thread.Sleep(PollInterval);
+        }
     }
 
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(5);
+
     public static TimeSpan ParseDuration(string text, string option) =>
-        TraceGate.Core.Traces.Quantities.Nanos(text) is { } ns ? TimeSpan.FromTicks((long)(ns / 100))
+        TraceGate.Core.Traces.Quantities.Nanos(text) is { } ns && ns / 100 < TimeSpan.MaxValue.Ticks ? TimeSpan.FromTicks((long)(ns / 100))
             : throw new UserInputException($"{option} '{text}': expected a duration such as 2s or 500ms");
 }

@@ -26,6 +26,10 @@ public sealed record ReceiveOptions(IPAddress Address, int Port, string Out, boo
 
     /// <summary>Also serve OTLP/gRPC (HTTP/2 without TLS) on this port; null for HTTP only.</summary>
     public int? GrpcPort { get; init; }
+
+    /// <summary>Listen on both loopback addresses (127.0.0.1 and ::1 where the machine has it) instead of
+    /// <see cref="Address"/>; a free port (0) is taken on 127.0.0.1 only.</summary>
+    public bool Localhost { get; init; }
 }
 
 /// <summary>
@@ -65,11 +69,23 @@ public sealed class ReceiveServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(options.Address, options.Port);
+            void On(int port, Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure)
+            {
+                if (options.Localhost && port != 0)
+                {
+                    k.ListenLocalhost(port, configure);
+                }
+                else
+                {
+                    k.Listen(options.Address, port, configure);
+                }
+            }
+
+            On(options.Port, _ => { });
             if (options.GrpcPort is { } grpcPort)
             {
                 // gRPC clients speak HTTP/2 with prior knowledge on a cleartext port.
-                k.Listen(options.Address, grpcPort, o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+                On(grpcPort, o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
             }
 
             k.Limits.MaxRequestBodySize = options.MaxBodyBytes;

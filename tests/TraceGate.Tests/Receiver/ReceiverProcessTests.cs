@@ -20,10 +20,10 @@ public sealed class ReceiverProcessTests(ITestOutputHelper output) : IDisposable
 
     private sealed record Receiver(Process Process, Uri Url);
 
-    private Receiver Start(string file, int maxConcurrent = 8)
+    private Receiver Start(string file, int maxConcurrent = 8, string listen = "127.0.0.1:0", string readyPrefix = "ready http://127.0.0.1:")
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "tracegate.dll");
-        var psi = new ProcessStartInfo("dotnet", [dll, "receive", "--listen", "127.0.0.1:0", "--out", file, "--pid-file", _dir.File("pid"), "--max-concurrent", maxConcurrent.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        var psi = new ProcessStartInfo("dotnet", [dll, "receive", "--listen", listen, "--out", file, "--pid-file", _dir.File("pid"), "--max-concurrent", maxConcurrent.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -36,7 +36,7 @@ public sealed class ReceiverProcessTests(ITestOutputHelper output) : IDisposable
             throw new InvalidOperationException("the receiver did not start: " + p.StandardError.ReadToEnd());
         }
 
-        ready.Should().StartWith("ready http://127.0.0.1:");
+        ready.Should().StartWith(readyPrefix);
         File.ReadAllText(_dir.File("pid")).Trim().Should().Be(p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new Receiver(p, new Uri(ready!["ready ".Length..]));
     }
@@ -121,6 +121,81 @@ public sealed class ReceiverProcessTests(ITestOutputHelper output) : IDisposable
         r.Process.ExitCode.Should().Be(0);
         (await r.Process.StandardOutput.ReadToEndAsync()).Should().Contain("stopped: 50 spans in 1 records");
         SpanIdsIn(file, out _).Should().HaveCount(50);
+    }
+
+    private static void Terminate(Process p)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        p.WaitForExit(10_000).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ListenAsTheReadyLinePrintsIt_ReceivesAndWaitIdleAcceptsTheReadyUrl()
+    {
+        // What the ready line prints (http://HOST:PORT) is what users paste into the next step.
+        var r = Start(_dir.File("url.pb"), listen: "http://127.0.0.1:0");
+        using var http = new HttpClient();
+        (await http.PostAsync(new Uri(r.Url, "/v1/traces"), Batch(1, 20))).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var wait = CliHarness.Run(_dir.Path, "receive", "--listen", r.Url.GetLeftPart(UriPartial.Authority), "--wait-idle", "300ms", "--timeout", "30s");
+        Terminate(r.Process);
+
+        wait.ExitCode.Should().Be(0, wait.Out + wait.Error);
+        wait.Out.Should().StartWith("idle: 20 spans received");
+    }
+
+    [Fact]
+    public async Task ListenOnLocalhost_AcceptsIPv4AndIPv6LoopbackAndWaitIdleFindsIt()
+    {
+        int port = ReceiveCommandTests.FreePort();
+        var r = Start(_dir.File("localhost.pb"), listen: $"localhost:{port}", readyPrefix: $"ready http://localhost:{port}");
+        using var http = new HttpClient();
+        (await http.PostAsync(new Uri($"http://127.0.0.1:{port}/v1/traces"), Batch(1, 10))).StatusCode.Should().Be(HttpStatusCode.OK);
+        int spans = 10;
+        if (System.Net.Sockets.Socket.OSSupportsIPv6 && HasIPv6Loopback())
+        {
+            // Exporters configured with http://localhost:4318 may resolve it to ::1 first.
+            (await http.PostAsync(new Uri($"http://[::1]:{port}/v1/traces"), Batch(2, 10))).StatusCode.Should().Be(HttpStatusCode.OK);
+            spans += 10;
+        }
+
+        var wait = CliHarness.Run(_dir.Path, "receive", "--listen", $"localhost:{port}", "--wait-idle", "300ms", "--timeout", "30s");
+        Terminate(r.Process);
+
+        wait.ExitCode.Should().Be(0, wait.Out + wait.Error);
+        wait.Out.Should().StartWith($"idle: {spans} spans received");
+        output.WriteLine($"localhost:{port}: {spans} spans over {(spans == 20 ? "127.0.0.1 and ::1" : "127.0.0.1 (no IPv6 loopback here)")}");
+    }
+
+    private static bool HasIPv6Loopback()
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(IPAddress.IPv6Loopback, 0);
+            probe.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public async Task WaitIdle_WhenTheReceiverStopsWhileWaiting_FailsAtOnce()
+    {
+        var r = Start(_dir.File("gone.pb"));
+        var waiting = Task.Run(() => CliHarness.Run(_dir.Path, "receive", "--listen", r.Url.GetLeftPart(UriPartial.Authority), "--wait-idle", "50s", "--timeout", "55s"));
+        await Task.Delay(1000);
+        Terminate(r.Process);
+        var wait = await waiting.WaitAsync(TimeSpan.FromSeconds(40));
+
+        wait.ExitCode.Should().Be(2, wait.Out + wait.Error);
+        wait.Error.Should().Contain($"nothing is listening on {r.Url.Authority} any more: the receiver stopped before it was idle for 50s");
     }
 
     [Fact]
