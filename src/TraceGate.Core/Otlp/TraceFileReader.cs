@@ -62,7 +62,9 @@ public static class TraceFileReader
         }
 
         byte b = first >= 0 ? head[first] : head[0];
-        if (b is (byte)'{' or (byte)'[')
+        // Protobuf starts with 0x0a, which JSON reads as a newline: when the first length byte is '{' (123) or '['
+        // (91), only a parse tells the two apart (found by the format-agreement property).
+        if (b is (byte)'{' or (byte)'[' && (head[0] != 0x0a || StartsAsJson(head)))
         {
             return ReadJson(path, peek, b, compression, options, sink);
         }
@@ -124,6 +126,25 @@ public static class TraceFileReader
         }
 
         return WholeJsonDocument.Read(path, JsonText.ReadAll(peek, path, options.MaxJsonDocumentBytes), compression, options, sink);
+    }
+
+    /// <summary>True when the first tokens of <paramref name="head"/> are JSON. Protobuf that looks like "\n{" breaks
+    /// at once: a ResourceSpans' first field tags (0x0a, 0x12, 0x1a) and lengths are not JSON after a brace.</summary>
+    private static bool StartsAsJson(ReadOnlySpan<byte> head)
+    {
+        var r = new System.Text.Json.Utf8JsonReader(head, head.Length < 64, new System.Text.Json.JsonReaderState(JsonText.Options));
+        try
+        {
+            for (int i = 0; i < 3 && r.Read(); i++)
+            {
+            }
+
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The first property name of the first object, or null when the probe does not reach it.</summary>

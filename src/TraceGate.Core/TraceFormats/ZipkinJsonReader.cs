@@ -333,9 +333,10 @@ public sealed class ZipkinJsonReader(ReadOptions options, ISpanSink sink)
             }
 
             _span.Events.Add(new SpanEvent(EventName(value, out string? attributes), micros * 1000));
-            if (options.AllStringValues)
+            if (options.AllStringValues && attributes is not null)
             {
-                _span.EventStrings.Add(new("annotation", attributes ?? value));
+                // Zipkin has no event attributes; the exporter's JSON in the annotation is scanned as one string.
+                _span.EventStrings.Add(new("annotation.attributes", attributes));
             }
         }
     }

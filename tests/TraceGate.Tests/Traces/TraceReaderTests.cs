@@ -134,4 +134,26 @@ public sealed class TraceReaderTests
     {
         public void OnSpan(TraceGate.Core.Traces.SpanData span) => action(span);
     }
+    /// <summary>Found by the format-agreement property: protobuf starts with 0x0a (a newline to JSON), and when the
+    /// first ResourceSpans is 123 or 91 bytes long its length byte is '{' or '['.</summary>
+    [Theory]
+    [InlineData(123)]
+    [InlineData(91)]
+    public void Read_ProtobufWhoseFirstLengthByteIsABrace_IsProtobuf(int length)
+    {
+        byte[]? bytes = null;
+        for (int pad = 0; pad < 200 && bytes is null; pad++)
+        {
+            var candidate = Otlp.Request(new string('s', pad), Otlp.Span("apply", 7));
+            if (candidate[1] == length && candidate[0] == 0x0a)
+            {
+                bytes = candidate;
+            }
+        }
+
+        bytes.Should().NotBeNull();
+        var sink = new SpanCollector();
+        SpanCollector.ReadBytes(bytes!, sink).Format.Should().Be(TraceFormat.OtlpProtobuf);
+        sink.Spans.Should().ContainSingle();
+    }
 }
