@@ -158,8 +158,8 @@ public static class JsonShapeDetector
             : $"a JSON array of objects with keys {List(keys)}: not a trace file ({Known})");
     }
 
-    /// <summary>The keys of the object the reader stands on, and for the values that are objects (or arrays whose
-    /// first element is an object) the keys of that object, one level down. Leaves the reader at the object's end.</summary>
+    /// <summary>The keys of the object the reader stands on, and for the values that are objects, null, or arrays
+    /// (whose first element, if an object, gives the keys) the keys one level down. Leaves the reader at the object's end.</summary>
     private static List<string> Keys(JsonText text, ref Utf8JsonReader r, out Dictionary<string, List<string>> inner)
     {
         var keys = new List<string>();
@@ -174,7 +174,12 @@ public static class JsonShapeDetector
             }
 
             text.Next(ref r, "a value");
-            if (r.TokenType == JsonTokenType.StartObject)
+            if (r.TokenType == JsonTokenType.Null)
+            {
+                // A null holds no keys, like an empty object or array: Jaeger's answer to a failed query is {"data": null, …, "errors": […]}.
+                inner[key] = [];
+            }
+            else if (r.TokenType == JsonTokenType.StartObject)
             {
                 inner[key] = Flat(text, ref r);
             }
