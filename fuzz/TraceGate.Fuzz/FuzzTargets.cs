@@ -7,6 +7,7 @@ using TraceGate.Core.Otlp;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Rendering;
 using TraceGate.Core.TestResults;
+using TraceGate.Core.TraceFormats;
 using TraceGate.Core.Traces;
 
 namespace TraceGate.Fuzz;
@@ -30,6 +31,25 @@ public static class FuzzTargets
         ["otlp-json"] = data => Traces(data, (r, s) => r.Json.Read(s, "fuzz.json")),
         ["trace-file"] = data => Traces(data, (r, s) => TraceFileReader.Read("fuzz.bin", s, r.Options, r.Engine)),
         ["otlp-json-lines"] = JsonLinesAgree,
+        ["jaeger-json"] = data => WholeJson(data, (t, o, e) =>
+        {
+            foreach (var shape in Enum.GetValues<JaegerShape>())
+            {
+                Shape(() => new JaegerJsonReader(o, e).Read(t, shape));
+            }
+        }),
+        ["zipkin-json"] = data => WholeJson(data, (t, o, e) =>
+        {
+            foreach (var shape in Enum.GetValues<ZipkinShape>())
+            {
+                Shape(() => new ZipkinJsonReader(o, e).Read(t, shape));
+            }
+        }),
+        ["tempo-json"] = data => WholeJson(data, (t, o, e) =>
+        {
+            Shape(() => new OtlpJsonReader(o, e) { TempoDialect = true }.Read(t.Slice(0, t.Length), "fuzz.json"));
+            Shape(() => WholeJsonDocument.Read("fuzz.json", t, Compression.None, o, e));
+        }),
         ["test-results"] = TestResults,
         ["receiver-request"] = ReceiverRequest,
         ["self-test"] = SelfTestTarget.Run,
@@ -132,6 +152,29 @@ public static class FuzzTargets
         var checks = TraceGates.Evaluate(policy.Traces, engine, baseline: null);
         var report = new Report(Report.ConclusionOf(checks), checks, new Dictionary<string, EvidenceValue>(), [], []);
         Render(report);
+    }
+
+    /// <summary>A reader of whole JSON documents, driven with every shape it reads (not only the one detection
+    /// would pick, so the reader meets what a wrong guess would hand it), then the file reader with detection, whose
+    /// report is rendered and checked.</summary>
+    private static void WholeJson(byte[] data, Action<JsonText, ReadOptions, RuleEngine> readers)
+    {
+        var policy = TraceGatePolicy.Value;
+        var options = new ReadOptions { AttributeKeys = RuleEngine.KeysNeeded(policy.Traces), AllStringValues = true, MaxMessageBytes = 1 << 20, MaxJsonDocumentBytes = 1 << 20 };
+        readers(new JsonText(data, data.Length, "fuzz.json"), options, new RuleEngine(policy.Traces));
+        Traces(data, (r, s) => TraceFileReader.Read("fuzz.json", s, r.Options, r.Engine));
+    }
+
+    private static void Shape(Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (TraceInputException e)
+        {
+            Require(e.Message.StartsWith("fuzz.", StringComparison.Ordinal), "a trace input error must name the file: " + e.Message);
+        }
     }
 
     /// <summary>Differential: the hand-written parallel JSON lines path must read exactly what the exact reader reads

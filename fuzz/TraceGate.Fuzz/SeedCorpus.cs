@@ -55,6 +55,18 @@ public static class SeedCorpus
             Put(outDir, "receiver-request", run + ".json.bin", [1, .. json]);
         }
 
+        // The real Jaeger, Zipkin and Tempo files (tests/TraceGate.Tests/Traces/Fixtures/real), the small ones: AFL
+        // works best from seeds of a few KB.
+        var real = Fixture("tests", "TraceGate.Tests", "Traces", "Fixtures", "real");
+        foreach (var (target, folder) in new[] { ("jaeger-json", "jaeger"), ("zipkin-json", "zipkin"), ("tempo-json", "tempo") })
+        {
+            foreach (var file in Directory.GetFiles(Path.Combine(real, folder), "*.json").Where(f => new FileInfo(f).Length <= 16 * 1024))
+            {
+                Put(outDir, target, Path.GetFileName(file), File.ReadAllBytes(file));
+                Put(outDir, "trace-file", folder + "-" + Path.GetFileName(file), File.ReadAllBytes(file));
+            }
+        }
+
         using var goodDoc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(traces, "good.json")));
         byte[] good = OneTrace(OtlpJsonCodec.Parse(goodDoc.RootElement)).ToByteArray();
         Put(outDir, "trace-file", "good.pb.gz", Gzip(good));
@@ -128,6 +140,15 @@ public static class SeedCorpus
             "p95: ", "baseline:", "attributes:", "events-in-order:", "pattern: ", "redaction:", "forbid:", "min-samples: ", " > ", "'<= +10%'"),
         "test-results" => Tokens("<testsuite", "<testcase", "classname=\"", "name=\"", "<failure", "<skipped/>", "<TestRun", "<UnitTestResult",
             "testName=\"", "outcome=\"Passed\"", "<!DOCTYPE", "<!ENTITY", "]]>", "&amp;"),
+        "jaeger-json" => Tokens("data", "traceID", "spanID", "parentSpanID", "operationName", "references", "refType", "CHILD_OF", "FOLLOWS_FROM",
+            "startTime", "duration", "tags", "logs", "timestamp", "fields", "key", "type", "value", "string", "bool", "int64", "float64", "binary",
+            "processID", "process", "processes", "serviceName", "span.kind", "error", "otel.status_code", "event", "errors", "result", "resourceSpans"),
+        "zipkin-json" => Tokens("traceId", "id", "parentId", "name", "kind", "CLIENT", "SERVER", "PRODUCER", "CONSUMER", "timestamp", "duration",
+            "localEndpoint", "remoteEndpoint", "serviceName", "ipv4", "ipv6", "port", "annotations", "value", "tags", "shared", "debug", "error",
+            "otel.status_code", "span.kind", "|{\"a\":1}|0"),
+        "tempo-json" => Tokens("batches", "resourceSpans", "trace", "status", "PARTIAL", "COMPLETE", "message", "scopeSpans", "spans", "traceId",
+            "spanId", "parentSpanId", "QpC1h3qZMN55u0KDZTmOzA==", "2gZXnld4dYc=", "SPAN_KIND_SERVER", "STATUS_CODE_ERROR", "startTimeUnixNano",
+            "endTimeUnixNano", "attributes", "events", "instrumentationLibrarySpans"),
         _ => "",
     };
 
