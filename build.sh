@@ -2,7 +2,12 @@
 # TraceGate's front door for developers and CI.
 #   ./build.sh example   run `tracegate check` on the bundled payments example (exit code is TraceGate's)
 #   ./build.sh test      build and run every test
-#   ./build.sh publish   publish the Native AOT binary to out/tracegate
+#   ./build.sh publish [RID]      the Native AOT binary for RID (default linux-x64) in out/publish/RID/ and its
+#                                 RID-specific tool package in out/packages/ (one compile for both); linux-x64
+#                                 also in out/tracegate/. linux-arm64 cross-compiles on x64 with Debian's cross gcc
+#   ./build.sh pack               the TraceGate tool package that points to the RID packages, in out/packages/
+#   ./build.sh archive RID        out/release/tracegate-VERSION-RID.tar.gz (.zip for win-*) from out/publish/RID/
+#   ./build.sh set-version X.Y.Z  write the version to version.txt and every file that carries a copy
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -28,10 +33,39 @@ case "${1:-}" in
       && node check-task.mjs && node --test tests/)
     ;;
   publish)
-    dotnet publish src/TraceGate.Cli -c Release -r linux-x64 -p:PublishAot=true -o out/tracegate
+    rid=${2:-linux-x64}
+    exe=tracegate; case "$rid" in win-*) exe=tracegate.exe ;; esac
+    # `dotnet pack -r RID` publishes the Native AOT binary (PublishAot in the project) and packs it as the RID's
+    # tool package: the tool and the release binaries are the same file.
+    dotnet pack src/TraceGate.Cli -c Release -r "$rid" -o out/packages
+    mkdir -p "out/publish/$rid"
+    cp "src/TraceGate.Cli/bin/Release/net10.0/$rid/publish/$exe" "out/publish/$rid/$exe"
+    if [ "$rid" = linux-x64 ]; then mkdir -p out/tracegate && cp "out/publish/$rid/$exe" out/tracegate/tracegate; fi
+    ;;
+  pack)
+    dotnet pack src/TraceGate.Cli -c Release -o out/packages
+    ;;
+  archive)
+    rid=${2:?usage: ./build.sh archive RID}
+    version=$(tr -d '[:space:]' < version.txt)
+    mkdir -p out/release
+    case "$rid" in
+      win-*) (cd "out/publish/$rid" && rm -f "../../release/tracegate-$version-$rid.zip" && zip -q "../../release/tracegate-$version-$rid.zip" tracegate.exe) ;;
+      *) tar -C "out/publish/$rid" -czf "out/release/tracegate-$version-$rid.tar.gz" tracegate ;;
+    esac
+    ;;
+  set-version)
+    version=${2:?usage: ./build.sh set-version X.Y.Z}
+    [[ "$version" =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)$ ]] || { echo "set-version: '$version' is not X.Y.Z" >&2; exit 2; }
+    echo "$version" > version.txt
+    sed -i -E "s|(image: 'docker://ghcr.io/tracegate/tracegate:)[^']*'|\1$version'|" action.yml
+    sed -i -E "/^  version:/,/default:/ s|(    default: ')[^']*'|\1$version'|" setup/action.yml
+    sed -i -E "s|^  \"version\": \"[^\"]*\",|  \"version\": \"$version\",|" azure-task/vss-extension.json
+    sed -i -E "s|\"version\": \{ \"Major\": [0-9]+, \"Minor\": [0-9]+, \"Patch\": [0-9]+ \}|\"version\": { \"Major\": ${BASH_REMATCH[1]}, \"Minor\": ${BASH_REMATCH[2]}, \"Patch\": ${BASH_REMATCH[3]} }|" azure-task/TraceGate/task.json
+    echo "version $version in version.txt, action.yml, setup/action.yml, azure-task/vss-extension.json, azure-task/TraceGate/task.json"
     ;;
   *)
-    echo "usage: ./build.sh example|test|publish" >&2
+    echo "usage: ./build.sh example|test|publish [RID]|pack|archive RID|set-version X.Y.Z" >&2
     exit 2
     ;;
 esac

@@ -89,6 +89,9 @@ public static class CliApp
             : Receiver.ReceiveCommand.Run(ctx, parse.GetValue(listen)!, parse.GetValue(outFile)!, parse.GetValue(format)!, parse.GetValue(pidFile), parse.GetValue(maxBody), parse.GetValue(maxConcurrent), parse.GetValue(grpcListen))));
 
         var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, init, receive };
+        // --version prints the version and the commit, to the run's own output (System.CommandLine's prints only the
+        // informational version, to the console).
+        root.Options.OfType<VersionOption>().Single().Action = new VersionAction(ctx);
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
@@ -103,6 +106,15 @@ public static class CliApp
 
         int invoked = result.Invoke(new InvocationConfiguration { Output = ctx.Out, Error = ctx.Error, EnableDefaultExceptionHandler = false });
         return result.Action is null || invoked != 0 && exit == ExitCodes.Success ? invoked : exit;
+    }
+
+    private sealed class VersionAction(RunContext ctx) : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            ctx.Out.WriteLine(ToolVersion.Line);
+            return ExitCodes.Success;
+        }
     }
 
     private static Dictionary<string, string?> CommandLine(ParseResult parse, Option[] inputs, Option<string?>? json, Option<string?>? md)

@@ -172,7 +172,7 @@ public static class CheckRunner
             PrTemplates = templates,
             Facts = facts,
         };
-        return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks, traceLink));
+        return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks, traceLink) with { Tool = ToolVersion.Info });
     }
 
     /// <summary>The PR's facts: the options and TRACEGATE_* variables first, then what the host read from the API;

@@ -28,6 +28,9 @@ public sealed record Report(
     /// <summary>The trace-id field's link template even when evidence was not checked, for trace offenders.</summary>
     public string? TraceLink { get; init; }
 
+    /// <summary>The program and version that computed the verdict; null only for reports read from an older file.</summary>
+    public ToolInfo? Tool { get; init; }
+
     public int Failed => Checks.Count(c => c.Outcome == Outcome.Fail);
 
     public int Warned => Checks.Count(c => c.Outcome == Outcome.Warn);

@@ -30,6 +30,14 @@ public static class JsonReport
     {
         w.WriteStartObject();
         w.WriteString("conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure");
+        if (report.Tool is { } tool)
+        {
+            w.WriteStartObject("tool");
+            w.WriteString("name", tool.Name);
+            w.WriteString("version", tool.Version);
+            w.WriteEndObject();
+        }
+
         w.WriteStartObject("policy");
         w.WriteString("source", report.PolicyIsDefault ? "defaults" : report.PolicyDescription);
         w.WriteBoolean("defaults", report.PolicyIsDefault);

@@ -8,7 +8,7 @@ namespace TraceGate.Core.Rendering;
 /// that the evaluate step computed. The report came from an untrusted run, so it is parsed defensively and every
 /// text is escaped again when rendered.
 /// </summary>
-public static class JsonReportReader
+public static partial class JsonReportReader
 {
     public static Report Read(string json)
     {
@@ -67,8 +67,24 @@ public static class JsonReportReader
             FieldOrder = order,
             PolicyIsDefault = defaults,
             PolicyDescription = root.TryGetProperty("policy", out var pol) ? Str(pol, "source") ?? "" : "",
+            Tool = ReadTool(root),
         };
     }
+
+    /// <summary>The tool that wrote the report. It came from an untrusted run: a name and version that are not plain
+    /// tokens are dropped rather than rendered.</summary>
+    private static ToolInfo? ReadTool(JsonElement root)
+    {
+        if (!root.TryGetProperty("tool", out var t) || Str(t, "name") is not { } name || Str(t, "version") is not { } version)
+        {
+            return null;
+        }
+
+        return PlainToken().IsMatch(name) && PlainToken().IsMatch(version) ? new ToolInfo(name, version) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$")]
+    private static partial System.Text.RegularExpressions.Regex PlainToken();
 
     private static IEnumerable<JsonElement> Array(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];

@@ -134,6 +134,17 @@ public static class MarkdownReport
             });
         }
 
+        // The footer names the version that computed the verdict, so a check run can be traced to a release.
+        if (report.Tool is { } tool)
+        {
+            if (md.Length < 2 || md[^1] != '\n' || md[^2] != '\n')
+            {
+                md.Append('\n');
+            }
+
+            md.Append($"_Checked by {Untrusted.Markdown(tool.Name, 64)} {Untrusted.Markdown(tool.Version, 64)}._\n");
+        }
+
         return md.ToString();
     }
 
