@@ -39,6 +39,8 @@ case "${1:-}" in
     exe=tracegate; case "$rid" in win-*) exe=tracegate.exe ;; esac
     # `dotnet pack -r RID` publishes the Native AOT binary (PublishAot in the project) and packs it as the RID's
     # tool package: the tool and the release binaries are the same file.
+    # The tool package takes the whole publish folder: start it empty, so no file of an earlier build rides along.
+    rm -rf "src/TraceGate.Cli/bin/Release/net10.0/$rid/publish"
     dotnet pack src/TraceGate.Cli -c Release -r "$rid" -o out/packages
     mkdir -p "out/publish/$rid"
     cp "src/TraceGate.Cli/bin/Release/net10.0/$rid/publish/$exe" "out/publish/$rid/$exe"

@@ -60,7 +60,11 @@ done
 for p in "TraceGate.$version.nupkg" "TraceGate.linux-x64.$version.nupkg" "TraceGate.linux-arm64.$version.nupkg"; do
   [ -f "out/packages/$p" ] || fail "out/packages/$p is missing"
 done
-unzip -l "out/packages/TraceGate.linux-x64.$version.nupkg" | grep -q '\.dbg$' && fail "the tool package holds debug symbols"
+for rid in linux-x64 linux-arm64; do
+  files=$(unzip -Z1 "out/packages/TraceGate.$rid.$version.nupkg" | grep '^tools/' | sort | tr '\n' ' ')
+  [ "$files" = "tools/any/$rid/DotnetToolSettings.xml tools/any/$rid/tracegate " ] \
+    || fail "TraceGate.$rid.$version.nupkg holds more than the binary and its settings: $files"
+done
 feed="$work/feed"; mkdir -p "$feed"; cp out/packages/*.nupkg "$feed/"
 tools="$work/tools"
 start=$(date +%s%N)
