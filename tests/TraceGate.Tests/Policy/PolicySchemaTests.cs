@@ -28,6 +28,7 @@ public sealed class PolicySchemaTests
         ["TestsKeys"] = "/properties/tests/properties",
         ["TracesKeys"] = "/properties/traces/properties",
         ["RuleKeys"] = "/$defs/rule/properties",
+        ["ConditionKeys"] = "/$defs/condition/properties",
     };
 
     private static IEnumerable<(string Name, string[] Keys)> LoaderKeyLists() =>
@@ -36,7 +37,8 @@ public sealed class PolicySchemaTests
             .Select(f => (f.Name, (string[])f.GetValue(null)!));
 
     private static JsonNode At(string pointer) =>
-        pointer.Split('/', StringSplitOptions.RemoveEmptyEntries).Aggregate(SchemaNode, (n, part) => n[part] ?? throw new KeyNotFoundException(pointer));
+        pointer.Split('/', StringSplitOptions.RemoveEmptyEntries).Aggregate(SchemaNode, (n, part) =>
+            (n is JsonArray a ? a[int.Parse(part, System.Globalization.CultureInfo.InvariantCulture)] : n[part]) ?? throw new KeyNotFoundException(pointer));
 
     [Fact]
     public void Schema_ListsExactlyTheKeysTheLoaderAccepts()
@@ -51,6 +53,7 @@ public sealed class PolicySchemaTests
         }
 
         // The lists the loader spells inline.
+        At("/$defs/field/properties/required/anyOf/1/properties").AsObject().Select(p => p.Key).Should().BeEquivalentTo(["when"]);
         At("/properties/traces/properties/redaction/properties").AsObject().Select(p => p.Key).Should().BeEquivalentTo(["forbid"]);
         var stats = (string[])typeof(PolicyLoader).GetField("Stats", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
         At("/$defs/budgets/propertyNames/enum").AsArray().Select(s => s!.GetValue<string>()).Should().BeEquivalentTo(stats);
@@ -143,6 +146,13 @@ public sealed class PolicySchemaTests
     [InlineData("traces:\n  rules:\n    - id: Apply\n      select: 'span[name=\"a\"]'\n")]
     [InlineData("traces:\n  rules:\n    - count: '>= 1'\n")]
     [InlineData("version: 2\n")]
+    [InlineData("evidence:\n  when: { lables: [bug] }\n")]
+    [InlineData("evidence:\n  when: {}\n")]
+    [InlineData("evidence:\n  skip-author: [dependabot]\n")]
+    [InlineData("evidence:\n  fields:\n    rollback: { required: { whn: { labels: [risky] } } }\n")]
+    [InlineData("evidence:\n  sources: [labels]\n  fields:\n    incident: { labels: ['incident:'] }\n")]
+    [InlineData("evidence:\n  when: { branches: ['refs/heads/fix/*'] }\n")]
+    [InlineData("evidence:\n  when: { trailers: ['INC:'] }\n")]
     public void LoaderError_IsSchemaErrorToo(string yaml)
     {
         PolicyLoader.Load(".tracegate.yml", yaml).Policy.Should().BeNull("the loader rejects it");
