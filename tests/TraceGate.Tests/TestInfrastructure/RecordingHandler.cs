@@ -19,6 +19,10 @@ public sealed class RecordingHandler(Uri mock) : DelegatingHandler(new SocketsHt
     /// <summary>Replaces the mock's answer to a path (e.g. a PR whose body is hostile); the request is still validated.</summary>
     public Dictionary<string, string> Overrides { get; } = [];
 
+    /// <summary>Rewrites the mock's successful answer (pages with Link headers, a query-dependent body); the
+    /// request is still validated by the mock first.</summary>
+    public List<Action<HttpRequestMessage, HttpResponseMessage>> Rewrites { get; } = [];
+
     public IReadOnlyList<RecordedRequest> Requests
     {
         get
@@ -70,6 +74,14 @@ public sealed class RecordingHandler(Uri mock) : DelegatingHandler(new SocketsHt
         if (Overrides.TryGetValue(request.RequestUri.AbsolutePath, out var replacement) && response.IsSuccessStatusCode)
         {
             response.Content = new StringContent(replacement, Encoding.UTF8, "application/json");
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            foreach (var rewrite in Rewrites)
+            {
+                rewrite(request, response);
+            }
         }
 
         return response;
