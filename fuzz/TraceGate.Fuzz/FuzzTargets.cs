@@ -56,7 +56,8 @@ public static class FuzzTargets
     };
 
     /// <summary>The payments example's rules, so trace inputs also drive selectors, rules and the baseline-free
-    /// report.</summary>
+    /// report; and structural rules of descendant and child steps, repeated, so that mutated parent ids (loops,
+    /// duplicates, missing parents, deep chains) drive the ancestry resolution.</summary>
     private const string TracePolicy = """
         version: 1
         traces:
@@ -79,6 +80,12 @@ public static class FuzzTargets
               min-samples: 1
             - id: apply-inside-request
               select: 'span[kind=server name="POST /transfer"] > span[name="apply"]'
+              count: '>= 0'
+            - id: deep-under-request
+              select: 'span[name="POST /transfer"] span span[name!="validate"] > span'
+              count: '>= 0'
+            - id: repeated-steps
+              select: 'span span span span span'
               count: '>= 0'
           redaction:
             forbid: [email, credit-card, bearer-token]
