@@ -11,7 +11,8 @@ command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -
 [ -f "$DATA/.done" ] || { python3 bench/bounds_gen.py "$DATA" && touch "$DATA/.done"; }
 bin=$PWD/out/tracegate/tracegate
 
-printf '%-46s %10s %8s %10s %5s  %s\n' input size seconds "peak RSS" exit "first line of the verdict"
+# Seconds of wall time and of CPU (user + system): on a shared machine the first includes waiting for a core.
+printf '%-46s %8s %8s %8s %9s %5s  %s\n' input size seconds "CPU s" "peak RSS" exit "first line of the verdict"
 for dir in "$DATA"/*/; do
   name=$(basename "$dir")
   args=(check --workspace "$dir")
@@ -21,10 +22,12 @@ for dir in "$DATA"/*/; do
   [ -f "$dir/commits.nul" ] && args+=(--commits "$dir/commits.nul")
   size=$(du -sb "$dir" | cut -f1)
   set +e
-  /usr/bin/time -f '%e %M' -o "$DATA/.time" "$bin" "${args[@]}" >"$DATA/.out" 2>"$DATA/.err"
+  /usr/bin/time -f '%e %U %S %M' -o "$DATA/.time" "$bin" "${args[@]}" >"$DATA/.out" 2>"$DATA/.err"
   code=$?
   set -e
-  read -r secs rss <"$DATA/.time"
+  # time's last line: a non-zero exit adds a line before it.
+  read -r secs user sys rss < <(tail -n 1 "$DATA/.time")
   first=$(head -c 2000 "$DATA/.out" "$DATA/.err" 2>/dev/null | grep -v '^==>' | grep -m1 -E 'TraceGate|error' || true)
-  printf '%-46s %9.1fM %8s %9.0fM %5s  %s\n' "$name" "$(echo "$size / 1048576" | bc -l)" "$secs" "$(echo "$rss / 1024" | bc -l)" "$code" "${first:0:70}"
+  printf '%-46s %7.1fM %8s %8.2f %8.0fM %5s  %s\n' "$name" "$(echo "$size / 1048576" | bc -l)" "$secs" "$(echo "$user + $sys" | bc -l)" \
+    "$(echo "$rss / 1024" | bc -l)" "$code" "${first:0:60}"
 done
