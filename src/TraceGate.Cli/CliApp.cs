@@ -29,7 +29,9 @@ public static class CliApp
         var branch = new Option<string?>("--branch") { Description = "The PR's head branch (short name, e.g. fix/overdraft), for evidence.when.branches." };
         var author = new Option<string?>("--author") { Description = "The PR author's login, for evidence.skip-authors." };
         var changedFiles = new Option<string?>("--changed-files") { Description = "A file listing the PR's changed files, one path a line (default with --git-range: git diff --name-status BASE...HEAD)." };
-        Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults, traces, baseline, prTemplate, labels, title, branch, author, changedFiles];
+                var baselineTestResults = new Option<string[]>("--baseline-test-results") { Description = "Glob of the same tests' JUnit XML or TRX from the base commit (repeatable); replaces tests.baseline. With it, proof.repro requires the repro to fail there and pass here.", Arity = ArgumentArity.ZeroOrMore };
+        var proof = new Option<string?>("--proof") { Description = "The directory tracegate prove wrote (default: .tracegate/proof when it exists): its head results and traces are this run's, its baseline the baseline." };
+        Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults, traces, baseline, prTemplate, labels, title, branch, author, changedFiles, baselineTestResults, proof];
 
         int exit = ExitCodes.Success;
         var check = new Command("check", "Run every gate on the PR description, the commits and the test artifacts; exit 0 (passed), 1 (a gate failed), 2 (bad input), 3 (publishing failed) or 4 (internal error).");
@@ -88,7 +90,39 @@ public static class CliApp
                 ? throw new UserInputException("--timeout applies only with --wait-idle: the receiver itself runs until SIGTERM or SIGINT")
             : Receiver.ReceiveCommand.Run(ctx, parse.GetValue(listen)!, parse.GetValue(outFile)!, parse.GetValue(format)!, parse.GetValue(pidFile), parse.GetValue(maxBody), parse.GetValue(maxConcurrent), parse.GetValue(grpcListen))));
 
-        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, init, receive };
+        var proveBase = new Option<string>("--base") { Description = "The base commit, branch or tag to run the repro on (before the fix), e.g. origin/main. Must be in the local clone.", Required = true };
+        var proveRepro = new Option<string?>("--repro") { Description = "The repro test as path::name; default: the repro named in --pr-body, --commits or --git-range (BASE..HEAD when none is given)." };
+        var proveTests = new Option<string[]>("--tests") { Description = "Glob of the head's test files (fixtures, helpers) to lay over the base besides the repro's file (repeatable); replaces proof.tests.", Arity = ArgumentArity.ZeroOrMore };
+        var proveOut = new Option<string?>("--out") { Description = "Where to write baseline/ and head/ (default: .tracegate/proof in the workspace, where tracegate check finds it)." };
+        var proveTimeout = new Option<string>("--timeout") { Description = "Time limit for each side's run.", DefaultValueFactory = _ => "10m" };
+        var proveCommand = new Argument<string[]>("command") { Description = "After --: the test command, run on each side. {repro}, {repro.file}, {repro.name} and {results} are replaced in each argument.", Arity = ArgumentArity.ZeroOrMore };
+        var prove = new Command("prove", "Run the repro on the base commit (a git worktree with the head's test files laid over it) and on the head, capturing each side's test results and traces, for tracegate check's proof.repro. Exit 0 when both runs finished, 2 for usage and git errors.")
+        {
+            proveBase, workspace, policy, prBody, commits, gitRange, proveRepro, proveTests, proveOut, proveTimeout, proveCommand,
+        };
+        prove.SetAction(parse => exit = Guard(ctx, () =>
+        {
+            var given = new[] { prBody, commits, gitRange }.Count(o => parse.GetResult(o) is not null) + (parse.GetResult(proveRepro) is null ? 0 : 1);
+            if (parse.GetValue(proveRepro) is not null && given > 1)
+            {
+                throw new UserInputException("--repro names the repro itself: give it without --pr-body, --commits or --git-range");
+            }
+
+            return Proof.ProveCommand.Run(ctx, new Proof.ProveOptions(parse.GetValue(proveBase)!, parse.GetValue(proveCommand) ?? [])
+            {
+                Workspace = parse.GetValue(workspace) ?? ".",
+                Policy = parse.GetValue(policy),
+                PrBody = parse.GetValue(prBody),
+                Commits = parse.GetValue(commits),
+                GitRange = parse.GetValue(gitRange),
+                Repro = parse.GetValue(proveRepro),
+                Tests = parse.GetValue(proveTests) ?? [],
+                Out = parse.GetValue(proveOut),
+                Timeout = Receiver.ReceiveCommand.ParseDuration(parse.GetValue(proveTimeout)!, "--timeout"),
+            });
+        }));
+
+        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, init, receive, prove };
         // --version prints the version and the commit, to the run's own output (System.CommandLine's prints only the
         // informational version, to the console).
         root.Options.OfType<VersionOption>().Single().Action = new VersionAction(ctx);

@@ -56,6 +56,33 @@ public static class CheckRunner
             policyLayer["baseline"] = TraceGateSettings.JoinList(policy.Traces.Baseline);
         }
 
+        if (!policy.IsDefault && policy.Tests.Baseline.Count > 0)
+        {
+            policyLayer["baseline-test-results"] = TraceGateSettings.JoinList(policy.Tests.Baseline);
+        }
+
+        // A proof's files are this run's inputs in place of the policy's globs; the command line, the environment and
+        // the action's inputs still win.
+        var proofDir = ProofDirectory.Find(workspaceDir, early.Proof, ctx.Resolve);
+        if (proofDir is not null)
+        {
+            string Rel(string side, string file)
+            {
+                var full = proofDir.Path(side, file);
+                if (!workspace.Contains(Path.GetDirectoryName(full)!))
+                {
+                    throw new UserInputException($"--proof {early.Proof}: the proof directory must be inside the workspace ({workspaceDir})");
+                }
+
+                return Path.GetRelativePath(workspaceDir, full).Replace('\\', '/');
+            }
+
+            policyLayer["test-results"] = Rel("head", ProofDirectory.ResultsFile);
+            policyLayer["traces"] = Rel("head", ProofDirectory.TracesFile);
+            policyLayer["baseline"] = Rel("baseline", ProofDirectory.TracesFile);
+            policyLayer["baseline-test-results"] = Rel("baseline", ProofDirectory.ResultsFile);
+        }
+
         var settings = TraceGateSettings.From(TraceGateSettings.Builder(policyLayer, ctx.Environment, commandLine).Build());
 
         var hostChecks = new List<Check>();
@@ -128,7 +155,7 @@ public static class CheckRunner
         var resultFiles = new List<string>();
         if (settings.TestResults.Count > 0)
         {
-            var files = InputFiles.Glob(workspace, settings.TestResults, out var unmatched);
+            (cases, resultFiles, var unmatched) = ReadResults(workspace, settings.TestResults);
             foreach (var glob in unmatched)
             {
                 hostChecks.Add(new Check("tests.results", Outcome.Fail, $"no test result files matched '{glob}' in the workspace")
@@ -136,23 +163,22 @@ public static class CheckRunner
                     Hint = "Check that the test step wrote its JUnit XML or TRX where tests.results (or --test-results) points.",
                 });
             }
+        }
 
-            var all = new List<TestCaseResult>();
-            foreach (var file in files)
+        ProofInputs? proof = null;
+        if (settings.BaselineTestResults.Count > 0)
+        {
+            var (baselineCases, baselineFiles, unmatched) = ReadResults(workspace, settings.BaselineTestResults);
+            proof = new ProofInputs
             {
-                string display = Path.GetRelativePath(workspaceDir, file);
-                using var stream = File.OpenRead(file);
-                var read = TestResultsReader.Read(display, stream);
-                if (read.Error is { } error)
-                {
-                    throw new UserInputException(error.ToString());
-                }
-
-                all.AddRange(read.Cases);
-                resultFiles.Add(display);
-            }
-
-            cases = all;
+                BaselineCases = baselineFiles.Count > 0 ? baselineCases : null,
+                BaselineFiles = baselineFiles,
+                BaselineRun = proofDir?.Baseline ?? (baselineFiles.Count == 0
+                    ? new ProofRunInfo(null, null, null) { ResultsProblem = $"no file matched {string.Join(", ", unmatched.Select(g => $"'{g}'"))} in the workspace" }
+                    : null),
+                HeadRun = proofDir?.Head,
+                UnmatchedBaselineGlobs = proofDir is null ? unmatched : [],
+            };
         }
 
         string? traceLink = policy.Evidence.Fields.FirstOrDefault(f => f.Kind == FieldKind.TraceId && f.Link is not null)?.Link;
@@ -172,7 +198,7 @@ public static class CheckRunner
             PrTemplates = templates,
             Facts = facts,
         };
-        return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks, traceLink) with { Tool = ToolVersion.Info });
+        return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks, traceLink, proof) with { Tool = ToolVersion.Info });
     }
 
     /// <summary>The PR's facts: the options and TRACEGATE_* variables first, then what the host read from the API;
@@ -231,7 +257,29 @@ public static class CheckRunner
     public static string StripRef(string branch) =>
         branch.StartsWith("refs/heads/", StringComparison.Ordinal) ? branch["refs/heads/".Length..] : branch;
 
-    private static GatePolicy LoadPolicy(RunContext ctx, string workspaceDir, string? explicitPath)
+    private static (List<TestCaseResult> Cases, List<string> Files, List<string> Unmatched) ReadResults(FileWorkspace workspace, IReadOnlyList<string> globs)
+    {
+        var files = InputFiles.Glob(workspace, globs, out var unmatched);
+        var all = new List<TestCaseResult>();
+        var shown = new List<string>();
+        foreach (var file in files)
+        {
+            string display = Path.GetRelativePath(workspace.Root, file);
+            using var stream = File.OpenRead(file);
+            var read = TestResultsReader.Read(display, stream);
+            if (read.Error is { } error)
+            {
+                throw new UserInputException(error.ToString());
+            }
+
+            all.AddRange(read.Cases);
+            shown.Add(display);
+        }
+
+        return (all, shown, unmatched);
+    }
+
+    public static GatePolicy LoadPolicy(RunContext ctx, string workspaceDir, string? explicitPath)
     {
         string path = explicitPath is null ? Path.Combine(workspaceDir, PolicyDefaults.FileName) : ctx.Resolve(explicitPath);
         if (explicitPath is null && !File.Exists(path))

@@ -21,7 +21,7 @@ public sealed record TraceGateSettings(
     IReadOnlyList<string> Baseline)
 {
     public static readonly string[] Keys = ["workspace", "policy", "pr-body", "commits", "git-range", "test-results", "report-json", "summary-md", "traces", "baseline", "pr-template",
-        "labels", "title", "branch", "author", "changed-files"];
+        "labels", "title", "branch", "author", "changed-files", "baseline-test-results", "proof"];
 
     /// <summary>The PR's labels; null when not given, empty when given as none (<c>--labels ''</c>).</summary>
     public IReadOnlyList<string>? Labels { get; init; }
@@ -34,6 +34,12 @@ public sealed record TraceGateSettings(
 
     /// <summary>A file listing the changed files, one path a line.</summary>
     public string? ChangedFiles { get; init; }
+
+    /// <summary>Result files of the same tests on the base commit (<c>tests.baseline</c>), for <c>proof.repro</c>.</summary>
+    public IReadOnlyList<string> BaselineTestResults { get; init; } = [];
+
+    /// <summary>The directory <c>tracegate prove</c> wrote (default: <c>.tracegate/proof</c> when it exists).</summary>
+    public string? Proof { get; init; }
 
     /// <summary>The PR template file, relative to the checkout (default: the templates found in it).</summary>
     public string? PrTemplate { get; init; }
@@ -66,6 +72,8 @@ public sealed record TraceGateSettings(
         Branch = Value(config, "branch"),
         Author = Value(config, "author"),
         ChangedFiles = Value(config, "changed-files"),
+        BaselineTestResults = List(config["baseline-test-results"]),
+        Proof = Value(config, "proof"),
     };
 
     public static string? JoinList(IEnumerable<string>? items) =>

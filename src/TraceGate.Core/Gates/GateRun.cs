@@ -7,10 +7,28 @@ namespace TraceGate.Core.Gates;
 public static class GateRun
 {
     /// <param name="hostChecks">Checks the host made while reading inputs (a glob that matched nothing).</param>
-    public static Report Evaluate(GatePolicy policy, EvidenceInputs inputs, IEnumerable<Check> hostChecks, string? traceLink = null)
+    /// <param name="proof">The baseline side of a proof (tracegate prove, or baseline test results), or null.</param>
+    public static Report Evaluate(GatePolicy policy, EvidenceInputs inputs, IEnumerable<Check> hostChecks, string? traceLink = null, ProofInputs? proof = null)
     {
         var evidence = EvidenceGate.Evaluate(policy.Evidence, inputs);
         var checks = hostChecks.Concat(evidence.Checks).ToList();
+        ProofSummary? summary = null;
+        if (proof is not null)
+        {
+            // The repro as the evidence gate settled on it (PR description first, then trailers).
+            var repro = policy.Evidence.Fields.Where(f => f.Kind == FieldKind.TestRef)
+                .Select(f => evidence.Evidence.GetValueOrDefault(f.Name)?.Value).FirstOrDefault(v => v is not null);
+            var reference = repro is null ? null : Evidence.TestRef.Parse(repro, out _);
+            (var check, summary) = ProofGate.Evaluate(reference, proof, inputs.TestCases, inputs.TestResultFiles);
+            // A pull request the policy puts out of scope needs no evidence, so no proof either: say why.
+            if (evidence.Checks.FirstOrDefault(c => c.Id == ScopeGate.CheckId && c.Outcome == Outcome.Skip) is { } outOfScope)
+            {
+                check = new Check(ProofGate.CheckId, Outcome.Skip, "not judged: " + outOfScope.Message);
+            }
+
+            checks.Add(check);
+        }
+
         return new Report(Report.ConclusionOf(checks), checks, evidence.Evidence, evidence.Checklist, evidence.Trailers)
         {
             FieldOrder = policy.Evidence.Fields.Select(f => f.Name).ToList(),
@@ -18,6 +36,7 @@ public static class GateRun
             PolicyIsDefault = policy.IsDefault,
             Links = policy.Evidence.Fields.Where(f => f.Link is not null).ToDictionary(f => f.Name, f => f.Link!),
             TraceLink = traceLink,
+            Proof = summary,
         };
     }
 }

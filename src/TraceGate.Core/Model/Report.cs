@@ -31,6 +31,9 @@ public sealed record Report(
     /// <summary>The program and version that computed the verdict; null only for reports read from an older file.</summary>
     public ToolInfo? Tool { get; init; }
 
+    /// <summary>The repro before and after the fix, when the run judged a proof.</summary>
+    public ProofSummary? Proof { get; init; }
+
     public int Failed => Checks.Count(c => c.Outcome == Outcome.Fail);
 
     public int Warned => Checks.Count(c => c.Outcome == Outcome.Warn);

@@ -67,7 +67,17 @@ public sealed record EvidencePolicy(
         || Fields.Any(f => f.RequiredWhen?.Labels.Count > 0);
 }
 
-public sealed record TestsPolicy(IReadOnlyList<string> Results);
+public sealed record TestsPolicy(IReadOnlyList<string> Results)
+{
+    /// <summary>The base commit's results of the same tests (<c>tests.baseline</c>), for <c>proof.repro</c>.</summary>
+    public IReadOnlyList<string> Baseline { get; init; } = [];
+}
+
+/// <summary><c>proof:</c> what <c>tracegate prove</c> lays over the base commit besides the repro's own file.</summary>
+public sealed record ProofPolicy(IReadOnlyList<string> Tests)
+{
+    public static readonly ProofPolicy None = new([]);
+}
 
 /// <summary>The gate's rules. <see cref="Path"/> is null when the documented defaults are used.</summary>
 public sealed record GatePolicy(string? Path, EvidencePolicy Evidence, TestsPolicy Tests)
@@ -75,6 +85,8 @@ public sealed record GatePolicy(string? Path, EvidencePolicy Evidence, TestsPoli
     public bool IsDefault => Path is null;
 
     public TracesPolicy Traces { get; init; } = TracesPolicy.None;
+
+    public ProofPolicy Proof { get; init; } = ProofPolicy.None;
 }
 
 /// <summary>A policy error: file, line and what was expected. Rendered as <c>file:line: message</c>.</summary>

@@ -14,14 +14,15 @@ public sealed record PolicyLoadResult(GatePolicy? Policy, IReadOnlyList<PolicyEr
 /// </summary>
 public static partial class PolicyLoader
 {
-    private static readonly string[] TopKeys = ["version", "evidence", "tests", "traces"];
+    private static readonly string[] TopKeys = ["version", "evidence", "tests", "traces", "proof"];
     private static readonly string[] TracesKeys = ["files", "baseline", "rules", "redaction", "min-samples"];
     private static readonly string[] RuleKeys = ["id", "select", "count", "attributes", "events-in-order", "forbid-events", "status", "duration", "baseline", "min-samples"];
     private static readonly string[] Stats = ["p50", "p90", "p95", "p99", "min", "max", "avg"];
     private static readonly Regex RuleId = new("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
     private static readonly string[] EvidenceKeys = ["sources", "checklist", "fields", "when", "skip-authors", "skip-labels"];
     private static readonly string[] FieldKeys = ["required", "aliases", "pattern", "key-pattern", "kind", "link", "must-agree", "description", "labels"];
-    private static readonly string[] TestsKeys = ["results"];
+    private static readonly string[] TestsKeys = ["results", "baseline"];
+    private static readonly string[] ProofKeys = ["tests"];
     private static readonly Regex FieldName = new("^[a-z][a-z0-9-]{0,39}$", RegexOptions.CultureInvariant);
 
     public static PolicyLoadResult Load(string path, string text)
@@ -71,6 +72,7 @@ public static partial class PolicyLoader
         var evidence = defaults.Evidence;
         var tests = defaults.Tests;
         var traces = TracesPolicy.None;
+        var proof = ProofPolicy.None;
         if (ctx.Mapping(root, "the policy") is { } top)
         {
             ctx.CheckKeys(top, TopKeys, "");
@@ -94,13 +96,16 @@ public static partial class PolicyLoader
                     case "traces":
                         traces = LoadTraces(ctx, value, path);
                         break;
+                    case "proof":
+                        proof = LoadProof(ctx, value);
+                        break;
                 }
             }
         }
 
         return ctx.Errors.Count > 0
             ? new PolicyLoadResult(null, ctx.Errors)
-            : new PolicyLoadResult(new GatePolicy(path, evidence, tests) { Traces = traces }, []);
+            : new PolicyLoadResult(new GatePolicy(path, evidence, tests) { Traces = traces, Proof = proof }, []);
     }
 
     private static EvidencePolicy LoadEvidence(Context ctx, YamlNode node, EvidencePolicy defaults)
@@ -307,25 +312,60 @@ public static partial class PolicyLoader
 
         ctx.CheckKeys(map, TestsKeys, "tests");
         var results = new List<string>();
+        var baseline = new List<string>();
         foreach (var (k, v) in map.Children)
         {
-            if (((YamlScalarNode)k).Value == "results")
+            switch (((YamlScalarNode)k).Value)
             {
-                foreach (var (glob, globNode) in ctx.StringList(v, "tests.results"))
-                {
-                    if (GlobRules.Check(glob) is { } problem)
-                    {
-                        ctx.Error(globNode, $"tests.results '{glob}': {problem}");
-                    }
-                    else
-                    {
-                        results.Add(glob);
-                    }
-                }
+                case "results":
+                    results.AddRange(Globs(ctx, v, "tests.results"));
+                    break;
+                case "baseline":
+                    baseline.AddRange(Globs(ctx, v, "tests.baseline"));
+                    break;
             }
         }
 
-        return new TestsPolicy(results);
+        return new TestsPolicy(results) { Baseline = baseline };
+    }
+
+    private static ProofPolicy LoadProof(Context ctx, YamlNode node)
+    {
+        var map = ctx.Mapping(node, "proof");
+        if (map is null)
+        {
+            return ProofPolicy.None;
+        }
+
+        ctx.CheckKeys(map, ProofKeys, "proof");
+        var tests = new List<string>();
+        foreach (var (k, v) in map.Children)
+        {
+            if (((YamlScalarNode)k).Value == "tests")
+            {
+                tests.AddRange(Globs(ctx, v, "proof.tests"));
+            }
+        }
+
+        return new ProofPolicy(tests);
+    }
+
+    private static List<string> Globs(Context ctx, YamlNode node, string key)
+    {
+        var globs = new List<string>();
+        foreach (var (glob, globNode) in ctx.StringList(node, key))
+        {
+            if (GlobRules.Check(glob) is { } problem)
+            {
+                ctx.Error(globNode, $"{key} '{glob}': {problem}");
+            }
+            else
+            {
+                globs.Add(glob);
+            }
+        }
+
+        return globs;
     }
 
     private static TracesPolicy LoadTraces(Context ctx, YamlNode node, string path)

@@ -45,8 +45,55 @@ public static class JsonReport
         w.WritePropertyName("checks");
         WriteChecks(w, report.Checks);
         WriteEvidenceMembers(w, report);
+        if (report.Proof is { } proof)
+        {
+            w.WriteStartObject("proof");
+            WriteProofSide(w, "baseline", proof.Baseline);
+            WriteProofSide(w, "head", proof.Head);
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     });
+
+    private static void WriteProofSide(Utf8JsonWriter w, string name, ProofSide side)
+    {
+        w.WriteStartObject(name);
+        Nullable(w, "commit", side.Commit);
+        if (side.ExitCode is { } code)
+        {
+            w.WriteNumber("exitCode", code);
+        }
+        else
+        {
+            w.WriteNull("exitCode");
+        }
+
+        if (side.Spans is { } spans)
+        {
+            w.WriteNumber("spans", spans);
+        }
+        else
+        {
+            w.WriteNull("spans");
+        }
+
+        w.WriteString("repro", side.Repro.ToWire());
+        Nullable(w, "message", side.Message);
+        w.WriteEndObject();
+    }
+
+    private static void Nullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
 
     /// <summary>What <c>tracegate evidence</c> prints: the evidence, checklist and trailers members.</summary>
     public static string RenderEvidence(Report report) => Write(w =>

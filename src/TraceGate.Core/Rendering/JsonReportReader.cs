@@ -68,6 +68,22 @@ public static partial class JsonReportReader
             PolicyIsDefault = defaults,
             PolicyDescription = root.TryGetProperty("policy", out var pol) ? Str(pol, "source") ?? "" : "",
             Tool = ReadTool(root),
+            Proof = root.TryGetProperty("proof", out var proof) && proof.ValueKind == JsonValueKind.Object
+                ? new ProofSummary(ProofSideOf(proof, "baseline"), ProofSideOf(proof, "head"))
+                : null,
+        };
+    }
+
+    private static ProofSide ProofSideOf(JsonElement proof, string name)
+    {
+        var side = proof.TryGetProperty(name, out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
+        string? repro = Str(side, "repro");
+        return new ProofSide(Str(side, "commit"),
+            side.ValueKind == JsonValueKind.Object && side.TryGetProperty("exitCode", out var e) && e.TryGetInt32(out int code) ? code : null,
+            side.ValueKind == JsonValueKind.Object && side.TryGetProperty("spans", out var sp) && sp.TryGetInt64(out long spans) ? spans : null,
+            ReproOutcomeNames.FromWire(repro) ?? throw new JsonException($"proof.{name}.repro '{repro}' is not failed, passed, errored, skipped, missing or no-results"))
+        {
+            Message = Str(side, "message"),
         };
     }
 
