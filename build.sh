@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # TraceGate's front door for developers and CI.
-#   ./build.sh example   run `tracegate check` on the bundled payments example (exit code is TraceGate's)
+#   ./build.sh example        prove the bundled payments fix end to end: make its git history, `tracegate prove`
+#                             (the repro fails on the base, passes on the head), then `tracegate check` (exit 0)
+#   ./build.sh example-weak   the same with a repro that passes before the fix too: proof.repro fails (exit 1)
+#   ./build.sh example-artifacts  `tracegate check` on the example's committed artifacts
 #   ./build.sh test      build and run every test
 #   ./build.sh publish [RID]      the Native AOT binary for RID (default linux-x64) in out/publish/RID/ and its
 #                                 RID-specific tool package in out/packages/ (one compile for both); linux-x64
@@ -13,7 +16,31 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 case "${1:-}" in
-  example)
+  example|example-weak)
+    # The example is a Node project with the OpenTelemetry JS SDK; its tests run with node --test.
+    (cd examples/payments && npm ci --no-audit --no-fund --loglevel=error)
+    dotnet build src/TraceGate.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
+    tracegate=(dotnet "$PWD/src/TraceGate.Cli/bin/Release/net10.0/tracegate.dll")
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    examples/payments/make-history.sh "$work/payments"
+    pr="$PWD/examples/payments/pr-body.md"
+    evidence=(--pr-body "$pr" --git-range base..HEAD)
+    if [ "$1" = example-weak ]; then
+      # A repro that passes with or without the fix: it reproduces nothing.
+      sed 's/^- Repro: .*/- Repro: `test\/transfer.test.mjs::debits the fee and the amount`/' "$pr" > "$work/pr-body.md"
+      evidence=(--pr-body "$work/pr-body.md")
+    fi
+    mkdir -p out/example
+    out="$PWD/out/example"
+    # As in CI: in the checkout of the PR's head, with the base commit in the clone.
+    cd "$work/payments"
+    "${tracegate[@]}" prove --base base "${evidence[@]}" -- \
+      node --import ./src/tracing.mjs --test --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=junit '--test-reporter-destination={results}'
+    "${tracegate[@]}" check "${evidence[@]}" --report-json "$out/report.json" --summary-md "$out/summary.md"
+    ;;
+  example-artifacts)
     mkdir -p out/example
     dotnet run --project src/TraceGate.Cli -c Release -- check \
       --workspace examples/payments \
@@ -27,6 +54,8 @@ case "${1:-}" in
     (cd tests/fixture-gen && npm ci --no-audit --no-fund --loglevel=error)
     # Schema-validating API mocks (prism with GitHub's and Azure DevOps' published API descriptions), webhook payloads.
     (cd tests/mock-servers && npm ci --no-audit --no-fund --loglevel=error)
+    # The payments example (OpenTelemetry JS SDK, node --test): the tests of tracegate prove run it for real.
+    (cd examples/payments && npm ci --no-audit --no-fund --loglevel=error)
     dotnet test TraceGate.sln -c Release
     # The Azure Pipelines task's handler (azure-pipelines-task-lib MockTestRunner) and its task.json checks.
     (cd azure-task && npm ci --no-audit --no-fund --loglevel=error && (cd TraceGate && npm ci --no-audit --no-fund --loglevel=error) \
@@ -69,7 +98,7 @@ case "${1:-}" in
     echo "version $version in version.txt, action.yml, setup/action.yml, azure-task/vss-extension.json, azure-task/TraceGate/task.json"
     ;;
   *)
-    echo "usage: ./build.sh example|test|publish [RID]|pack|archive RID|set-version X.Y.Z" >&2
+    echo "usage: ./build.sh example|example-weak|example-artifacts|test|publish [RID]|pack|archive RID|set-version X.Y.Z" >&2
     exit 2
     ;;
 esac
