@@ -79,8 +79,8 @@ public static partial class JsonReportReader
         var side = proof.TryGetProperty(name, out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
         string? repro = Str(side, "repro");
         return new ProofSide(Str(side, "commit"),
-            side.ValueKind == JsonValueKind.Object && side.TryGetProperty("exitCode", out var e) && e.TryGetInt32(out int code) ? code : null,
-            side.ValueKind == JsonValueKind.Object && side.TryGetProperty("spans", out var sp) && sp.TryGetInt64(out long spans) ? spans : null,
+            side.ValueKind == JsonValueKind.Object && side.TryGetProperty("exitCode", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int code) ? code : null,
+            side.ValueKind == JsonValueKind.Object && side.TryGetProperty("spans", out var sp) && sp.ValueKind == JsonValueKind.Number && sp.TryGetInt64(out long spans) ? spans : null,
             ReproOutcomeNames.FromWire(repro) ?? throw new JsonException($"proof.{name}.repro '{repro}' is not failed, passed, errored, skipped, missing or no-results"))
         {
             Message = Str(side, "message"),

@@ -72,6 +72,22 @@ public sealed class PolicyLoaderTests
     }
 
     [Fact]
+    public void Load_ProofTestsAndBaselineResults_AreRead()
+    {
+        var policy = Load("version: 1\ntests:\n  results: ['r/head.xml']\n  baseline: ['r/base/*.xml']\nproof:\n  tests: ['tests/fixtures/**', 'tests/conftest.py']\n").Policy!;
+        policy.Tests.Baseline.Should().Equal("r/base/*.xml");
+        policy.Proof.Tests.Should().Equal("tests/fixtures/**", "tests/conftest.py");
+    }
+
+    [Fact]
+    public void Load_WhenProofKeyIsMisspeltOrGlobLeavesTheWorkspace_ReturnsErrorsWithLines()
+    {
+        var errors = Load("proof:\n  test: ['x']\ntests:\n  baseline: ['../base.xml']\n").Errors.Select(e => e.ToString()).ToList();
+        errors.Should().Contain(".tracegate.yml:2: unknown key 'test' in proof: did you mean 'tests'?");
+        errors.Should().Contain(e => e.StartsWith(".tracegate.yml:4: tests.baseline '../base.xml': '..' would leave the workspace", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_WhenTopLevelKeyIsUnknown_ListsTheValidKeys()
     {
         Load("version: 1\nevidense: {}\n").Errors.Single().ToString()
