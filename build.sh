@@ -26,10 +26,13 @@ case "${1:-}" in
     examples/payments/make-history.sh "$work/payments"
     pr="$PWD/examples/payments/pr-body.md"
     evidence=(--pr-body "$pr" --git-range base..HEAD)
+    facts=()
     if [ "$1" = example-weak ]; then
       # A repro that passes with or without the fix: it reproduces nothing.
       sed 's/^- Repro: .*/- Repro: `test\/transfer.test.mjs::debits the fee and the amount`/' "$pr" > "$work/pr-body.md"
       evidence=(--pr-body "$work/pr-body.md")
+      # Without the commits, the PR's label and title put it in the policy's scope (evidence.when).
+      facts=(--labels bug --title "fix: enforce overdraft guard before fee debit")
     fi
     mkdir -p out/example
     out="$PWD/out/example"
@@ -38,7 +41,7 @@ case "${1:-}" in
     "${tracegate[@]}" prove --base base "${evidence[@]}" -- \
       node --import ./src/tracing.mjs --test --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=junit '--test-reporter-destination={results}'
-    "${tracegate[@]}" check "${evidence[@]}" --report-json "$out/report.json" --summary-md "$out/summary.md"
+    "${tracegate[@]}" check "${evidence[@]}" "${facts[@]}" --report-json "$out/report.json" --summary-md "$out/summary.md"
     ;;
   example-artifacts)
     mkdir -p out/example

@@ -50,6 +50,12 @@ public static partial class ProveCommand
             throw new UserInputException("no command to run: give it after --, e.g. tracegate prove --base origin/main -- npm test -- --test-reporter-destination={results}");
         }
 
+        if (options.Command[0].StartsWith('-'))
+        {
+            // Tokens the parser did not know end up in the command: a misspelt option must not be run as a program.
+            throw new UserInputException($"unknown option '{Untrusted.Line(options.Command[0])}' for tracegate prove (the command to run goes after --)");
+        }
+
         string workspaceDir = ctx.Resolve(options.Workspace);
         if (!Directory.Exists(workspaceDir))
         {

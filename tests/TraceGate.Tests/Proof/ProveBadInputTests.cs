@@ -72,6 +72,15 @@ public sealed class ProveBadInputTests : IDisposable
     }
 
     [Fact]
+    public void Prove_UnknownOption_Exits2InsteadOfRunningItAsTheCommand()
+    {
+        var r = CliHarness.Run(_repo, "prove", "--base", "base", "--labels", "bug", "--", "true");
+        r.ExitCode.Should().Be(2);
+        r.Error.Should().Contain("unknown option '--labels' for tracegate prove");
+        NothingLeftBehind();
+    }
+
+    [Fact]
     public void Prove_NoReproInTheEvidence_Exits2SayingWhereItLooked()
     {
         var r = CliHarness.Run(_repo, "prove", "--base", "HEAD~1", "--", "true");

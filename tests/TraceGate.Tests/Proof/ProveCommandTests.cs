@@ -125,6 +125,8 @@ public sealed class ProveCommandTests(PaymentsProofFixture proof) : IClassFixtur
             ["GITHUB_OUTPUT"] = runner.File("output.txt"),
             ["INPUT_TOKEN"] = "",
             ["TRACEGATE_PR_BODY"] = proof.PrBody,
+            ["TRACEGATE_LABELS"] = "bug",
+            ["TRACEGATE_AUTHOR"] = "dana",
         };
         var r = CliHarness.Run(runner.Path, env, "check");
         r.ExitCode.Should().Be(0, r.Out + r.Error);
@@ -136,5 +138,14 @@ public sealed class ProveCommandTests(PaymentsProofFixture proof) : IClassFixtur
         var missing = CliHarness.Run(runner.Path, env, "check");
         missing.ExitCode.Should().Be(2);
         missing.Error.Should().Contain("--proof no-such-proof: no such directory");
+    }
+
+    [Fact]
+    public void Check_PullRequestOutOfScope_SkipsProofReproWithTheScopesReason()
+    {
+        // The example's policy skips PRs labelled no-evidence-needed: no evidence, so nothing to prove.
+        var r = CliHarness.Run(proof.RepoPath, "check", "--pr-body", proof.PrBody, "--labels", "no-evidence-needed");
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        r.Out.Should().MatchRegex(@"skip  proof\.repro +not judged: Evidence not required: the label no-evidence-needed is in evidence\.skip-labels");
     }
 }
