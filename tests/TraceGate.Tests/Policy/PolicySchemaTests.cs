@@ -26,6 +26,7 @@ public sealed class PolicySchemaTests
         ["EvidenceKeys"] = "/properties/evidence/properties",
         ["FieldKeys"] = "/$defs/field/properties",
         ["TestsKeys"] = "/properties/tests/properties",
+        ["ProofKeys"] = "/properties/proof/properties",
         ["TracesKeys"] = "/properties/traces/properties",
         ["RuleKeys"] = "/$defs/rule/properties",
         ["ConditionKeys"] = "/$defs/condition/properties",
