@@ -114,34 +114,120 @@ public static class GitHubActionsHost
             throw new UserInputException("mode publish needs the token input (with checks: write)");
         }
 
+        // The artifact was written by a run the PR controls: it is validated like any input (exit 2 naming the
+        // member), and nothing in it is believed that decides where TraceGate writes.
         string dir = Path.Combine(workspace, ArtifactDir);
         var reportText = InputFiles.ReadText(Path.Combine(dir, "report.json"), 16 * 1024 * 1024, "evaluate step's report");
         var metaText = InputFiles.ReadText(Path.Combine(dir, "event.json"), 64 * 1024, "evaluate step's event");
         Report report;
-        JsonElement meta;
         try
         {
             report = JsonReportReader.Read(reportText);
-            meta = JsonDocument.Parse(metaText).RootElement.Clone();
+        }
+        catch (JsonReportException e)
+        {
+            throw new UserInputException($"{ArtifactDir}/report.json: {e.Message}: the artifact is not a TraceGate report this version can publish");
+        }
+
+        var (headSha, claimedPr) = ReadArtifactEvent(metaText);
+        var run = eventName == "workflow_run" && evt.ValueKind == JsonValueKind.Object && evt.TryGetProperty("workflow_run", out var wr) && wr.ValueKind == JsonValueKind.Object ? wr : default;
+        // Post only to the commit this workflow_run is about.
+        if (run.ValueKind == JsonValueKind.Object && EventText(run, "head_sha") is { } runSha && runSha != headSha)
+        {
+            throw new UserInputException($"{ArtifactDir}/event.json names commit {headSha}, but this workflow_run is for {runSha}: refusing to publish");
+        }
+
+        WriteLocal(ctx, report, Path.Combine(workspace, ".tracegate", "report.json"));
+        int? number = null;
+        if (inputs.Comment)
+        {
+            number = TrustedPullRequest(ctx, api, owner, repo, run, headSha, claimedPr, inputs.Token);
+        }
+
+        bool published = PublishAll(ctx, inputs, api, owner, repo, headSha, number, report, detailsUrl);
+        return Exit(inputs, report, published);
+    }
+
+    /// <summary>event.json as the evaluate step writes it; its head commit must be a commit id.</summary>
+    private static (string HeadSha, int? PullNumber) ReadArtifactEvent(string text)
+    {
+        JsonElement meta;
+        try
+        {
+            meta = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 4 }).RootElement.Clone();
         }
         catch (JsonException e)
         {
-            throw new UserInputException($"{ArtifactDir}: the artifact is not a TraceGate report: {e.Message}");
+            throw new UserInputException($"{ArtifactDir}/event.json: line {e.LineNumber + 1}: not JSON: {e.Message}");
         }
 
-        string headSha = meta.TryGetProperty("head_sha", out var h) ? h.GetString() ?? "" : "";
-        // The artifact comes from a run the PR controls: post only to the commit this workflow_run is about.
-        if (eventName == "workflow_run" && evt.ValueKind == JsonValueKind.Object && evt.TryGetProperty("workflow_run", out var wr) && wr.TryGetProperty("head_sha", out var wrSha)
-            && wrSha.GetString() != headSha)
+        if (meta.ValueKind != JsonValueKind.Object)
         {
-            throw new UserInputException($"{ArtifactDir}/event.json names commit {headSha}, but this workflow_run is for {wrSha.GetString()}: refusing to publish");
+            throw new UserInputException($"{ArtifactDir}/event.json: $: expected an object");
         }
 
-        int? number = meta.TryGetProperty("pull_number", out var pn) && pn.TryGetInt32(out int num) ? num : null;
-        WriteLocal(ctx, report, Path.Combine(workspace, ".tracegate", "report.json"));
-        bool published = headSha.Length > 0 && PublishAll(ctx, inputs, api, owner, repo, headSha, number, report, detailsUrl);
-        return Exit(inputs, report, published);
+        string headSha = meta.TryGetProperty("head_sha", out var h) && h.ValueKind == JsonValueKind.String && h.GetString() is { Length: 40 } sha && sha.All(char.IsAsciiHexDigitLower)
+            ? sha
+            : throw new UserInputException($"{ArtifactDir}/event.json: $.head_sha: expected a commit id of 40 lowercase hex digits");
+        int? number = null;
+        if (meta.TryGetProperty("pull_number", out var pn))
+        {
+            number = pn.ValueKind == JsonValueKind.Number && pn.TryGetInt32(out int n) && n > 0 ? n
+                : throw new UserInputException($"{ArtifactDir}/event.json: $.pull_number: expected a pull request number");
+        }
+
+        return (headSha, number);
     }
+
+    /// <summary>
+    /// The pull request to comment on, found from what GitHub says, never from the artifact: a fork's run could name
+    /// any PR of the repository. On workflow_run, the open PR whose head is the run's head repository owner and
+    /// branch (for forks <c>workflow_run.pull_requests</c> is empty and <c>commits/{sha}/pulls</c> answers []), and
+    /// only when its head commit is the run's. Null, with a warning saying why, when there is none.
+    /// </summary>
+    private static int? TrustedPullRequest(RunContext ctx, GitHubApi api, string owner, string repo, JsonElement run, string headSha, int? claimed, string token)
+    {
+        string claim = claimed is { } c ? $"the artifact's pull_number {c} is not trusted" : "the artifact names no pull request";
+        string? headOwner = run.ValueKind == JsonValueKind.Object && run.TryGetProperty("head_repository", out var hr) && hr.ValueKind == JsonValueKind.Object
+            && hr.TryGetProperty("owner", out var ho) && ho.ValueKind == JsonValueKind.Object ? EventText(ho, "login") : null;
+        string? headBranch = run.ValueKind == JsonValueKind.Object ? EventText(run, "head_branch") : null;
+        if (headOwner is null || headBranch is null)
+        {
+            ctx.Out.WriteLine(WorkflowCommands.Warning($"no comment: the event is not a workflow_run with a head repository and branch, so the pull request cannot be found ({claim}). The check run is posted."));
+            return null;
+        }
+
+        List<JsonElement> open;
+        try
+        {
+            open = api.GetAll($"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}/pulls?state=open&head={Uri.EscapeDataString(headOwner + ":" + headBranch)}", 100).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
+        {
+            ctx.Out.WriteLine(WorkflowCommands.Warning($"no comment: listing the open pull requests from {Untrusted.Line(headOwner, 100)}:{Untrusted.Line(headBranch, 200)} failed ({Untrusted.Line(Scrub(e.Message, token), 300)}). The check run is posted."));
+            return null;
+        }
+
+        foreach (var pr in open)
+        {
+            if (pr.ValueKind == JsonValueKind.Object && pr.TryGetProperty("head", out var head) && head.ValueKind == JsonValueKind.Object
+                && EventText(head, "sha") == headSha && pr.TryGetProperty("number", out var n) && n.TryGetInt32(out int number))
+            {
+                if (claimed is { } said && said != number)
+                {
+                    ctx.Out.WriteLine(WorkflowCommands.Warning($"the artifact names pull request #{said}, but the open pull request from {Untrusted.Line(headOwner, 100)}:{Untrusted.Line(headBranch, 200)} at {headSha[..12]} is #{number}: commenting on #{number}"));
+                }
+
+                return number;
+            }
+        }
+
+        ctx.Out.WriteLine(WorkflowCommands.Warning($"no comment: no open pull request from {Untrusted.Line(headOwner, 100)}:{Untrusted.Line(headBranch, 200)} has head commit {headSha[..12]} ({claim}). The check run is posted."));
+        return null;
+    }
+
+    private static string? EventText(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static CheckRunner.FetchedEvidence FetchEvidence(RunContext ctx, ActionInputs inputs, GitHubApi? api, string owner, string repo, int number, JsonElement pr)
     {

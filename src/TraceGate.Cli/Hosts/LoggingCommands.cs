@@ -22,10 +22,10 @@ public static class LoggingCommands
         string props = $"type={type}";
         if (check.Location is { } loc)
         {
-            props += $";sourcepath={EscapeProperty(loc.Path)};linenumber={loc.Line}";
+            props += $";sourcepath={EscapeProperty(Untrusted.Line(loc.Path, 1000))};linenumber={loc.Line}";
         }
 
-        return $"##vso[task.logissue {props}]{EscapeData($"TraceGate {check.Id}: " + Untrusted.Line(check.Message, 2000))}";
+        return $"##vso[task.logissue {props}]{EscapeData($"TraceGate {Untrusted.Line(check.Id, 200)}: " + Untrusted.Line(check.Message, 2000))}";
     }
 
     public static string Warning(string message) => $"##vso[task.logissue type=warning]{EscapeData(Untrusted.Line(message, 2000))}";

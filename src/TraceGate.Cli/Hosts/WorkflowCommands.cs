@@ -23,11 +23,11 @@ public static class WorkflowCommands
         var props = new List<string>();
         if (check.Location is { } loc)
         {
-            props.Add("file=" + EscapeProperty(loc.Path));
+            props.Add("file=" + EscapeProperty(Untrusted.Line(loc.Path, 1000)));
             props.Add("line=" + loc.Line);
         }
 
-        props.Add("title=" + EscapeProperty("TraceGate " + check.Id));
+        props.Add("title=" + EscapeProperty("TraceGate " + Untrusted.Line(check.Id, 200)));
         return $"::{level} {string.Join(',', props)}::{EscapeData(Untrusted.Line(check.Message, 2000))}";
     }
 

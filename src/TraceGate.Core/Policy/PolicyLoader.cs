@@ -18,12 +18,10 @@ public static partial class PolicyLoader
     private static readonly string[] TracesKeys = ["files", "baseline", "rules", "redaction", "min-samples"];
     private static readonly string[] RuleKeys = ["id", "select", "count", "attributes", "events-in-order", "forbid-events", "status", "duration", "baseline", "min-samples"];
     private static readonly string[] Stats = ["p50", "p90", "p95", "p99", "min", "max", "avg"];
-    private static readonly Regex RuleId = new("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
     private static readonly string[] EvidenceKeys = ["sources", "checklist", "fields", "when", "skip-authors", "skip-labels"];
     private static readonly string[] FieldKeys = ["required", "aliases", "pattern", "key-pattern", "kind", "link", "must-agree", "description", "labels"];
     private static readonly string[] TestsKeys = ["results", "baseline"];
     private static readonly string[] ProofKeys = ["tests"];
-    private static readonly Regex FieldName = new("^[a-z][a-z0-9-]{0,39}$", RegexOptions.CultureInvariant);
 
     public static PolicyLoadResult Load(string path, string text)
     {
@@ -180,7 +178,7 @@ public static partial class PolicyLoader
         {
             string name = ((YamlScalarNode)keyNode).Value ?? "";
             string where = "evidence.fields." + name;
-            if (!FieldName.IsMatch(name))
+            if (!PolicyIds.IsFieldName(name))
             {
                 ctx.Error(keyNode, $"field name '{name}' in evidence.fields: expected lowercase letters, digits and '-', starting with a letter");
                 continue;
@@ -489,7 +487,7 @@ public static partial class PolicyLoader
                 case "id":
                     if (ctx.Scalar(v, at) is { } given)
                     {
-                        if (RuleId.IsMatch(given))
+                        if (PolicyIds.IsRuleId(given))
                         {
                             id = given;
                         }

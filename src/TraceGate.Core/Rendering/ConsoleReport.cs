@@ -13,7 +13,9 @@ public static class ConsoleReport
         sb.Append("TraceGate ").Append(Paint(verdict, report.Conclusion == Conclusion.Success ? "32;1" : "31;1", color))
           .Append($": {report.Checks.Count} checks, {report.Failed} failed, {report.Warned} warnings\n");
         sb.Append(report.PolicyIsDefault ? "policy: none found, documented defaults used\n" : $"policy: {Untrusted.Line(report.PolicyDescription)}\n");
-        int width = report.Checks.Count == 0 ? 0 : report.Checks.Max(c => c.Id.Length);
+        // Ids, stat names and budgets come from the policy, or from a report read back from a fork's artifact: they
+        // are escaped like any other text.
+        int width = report.Checks.Count == 0 ? 0 : report.Checks.Max(c => Id(c).Length);
         foreach (var check in report.Checks.OrderBy(c => c.Outcome))
         {
             var (label, code) = check.Outcome switch
@@ -23,7 +25,7 @@ public static class ConsoleReport
                 Outcome.Warn => ("warn", "33"),
                 _ => ("skip", "2"),
             };
-            sb.Append("  ").Append(Paint(label, code, color)).Append("  ").Append(check.Id.PadRight(width)).Append("  ")
+            sb.Append("  ").Append(Paint(label, code, color)).Append("  ").Append(Id(check).PadRight(width)).Append("  ")
               .Append(Untrusted.Line(check.Message, 500)).Append('\n');
             if (check.Outcome is Outcome.Fail or Outcome.Warn)
             {
@@ -34,7 +36,7 @@ public static class ConsoleReport
 
                 foreach (var o in check.Offenders.Take(5))
                 {
-                    sb.Append("        - trace ").Append(o.TraceId).Append(" span ").Append(o.SpanId).Append(' ')
+                    sb.Append("        - trace ").Append(Untrusted.Line(o.TraceId, 32)).Append(" span ").Append(Untrusted.Line(o.SpanId, 16)).Append(' ')
                       .Append(Untrusted.Line(o.SpanName, 80)).Append(": ").Append(Untrusted.Line(o.Problem, 300)).Append('\n');
                 }
 
@@ -62,9 +64,11 @@ public static class ConsoleReport
     {
         string now = row.IsDuration ? Core.Traces.Quantities.FormatNanos(row.After) : row.After.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string before = row.Before is { } b ? $" (baseline {(row.IsDuration ? Core.Traces.Quantities.FormatNanos(b) : b.ToString(System.Globalization.CultureInfo.InvariantCulture))})" : "";
-        string budget = row.Budget is { } t ? $", budget {t}" : "";
-        return $"{row.Stat} {now}{before}{budget}";
+        string budget = row.Budget is { } t ? $", budget {Untrusted.Line(t, 200)}" : "";
+        return $"{Untrusted.Line(row.Stat, 20)} {now}{before}{budget}";
     }
+
+    private static string Id(Check check) => Untrusted.Line(check.Id, 100);
 
     private static string Paint(string text, string code, bool color) => color ? $"\u001b[{code}m{text}\u001b[0m" : text;
 }

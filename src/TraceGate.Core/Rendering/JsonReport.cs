@@ -41,6 +41,31 @@ public static class JsonReport
         w.WriteStartObject("policy");
         w.WriteString("source", report.PolicyIsDefault ? "defaults" : report.PolicyDescription);
         w.WriteBoolean("defaults", report.PolicyIsDefault);
+        // What the Markdown report needs besides the evidence found: every field in order (the missing and
+        // not-given rows) and the link templates, so a report read back renders as the live one did.
+        w.WriteStartArray("fields");
+        foreach (var field in report.FieldOrder)
+        {
+            w.WriteStringValue(field);
+        }
+
+        w.WriteEndArray();
+        if (report.Links.Count > 0)
+        {
+            w.WriteStartObject("links");
+            foreach (var field in report.FieldOrder.Where(report.Links.ContainsKey).Concat(report.Links.Keys.Where(k => !report.FieldOrder.Contains(k))))
+            {
+                w.WriteString(field, report.Links[field]);
+            }
+
+            w.WriteEndObject();
+        }
+
+        if (report.TraceLink is { } traceLink)
+        {
+            w.WriteString("traceLink", traceLink);
+        }
+
         w.WriteEndObject();
         w.WritePropertyName("checks");
         WriteChecks(w, report.Checks);

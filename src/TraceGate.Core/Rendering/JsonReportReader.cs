@@ -1,113 +1,390 @@
 using System.Text.Json;
 using TraceGate.Core.Model;
+using TraceGate.Core.Policy;
 
 namespace TraceGate.Core.Rendering;
 
 /// <summary>
 /// Reads a JSON report back into a <see cref="Report"/>: the publish step of the fork workflow renders the verdict
-/// that the evaluate step computed. The report came from an untrusted run, so it is parsed defensively and every
-/// text is escaped again when rendered.
+/// that the evaluate step computed. The report came from a run the PR controls, so it is validated against the
+/// contract (schema/report.schema.json) member by member: ids with the policy loader's rules, trace ids of 32 and
+/// span ids of 16 lowercase hex digits, stats from the known list, locations relative to the checkout. Anything
+/// else is a <see cref="JsonReportException"/> naming the member by its JSON path. Every text is still escaped
+/// again when rendered, as for a live run.
 /// </summary>
 public static partial class JsonReportReader
 {
+    private static readonly string[] RootMembers = ["conclusion", "tool", "policy", "checks", "evidence", "checklist", "trailers", "proof"];
+    private static readonly string[] ProofSideMembers = ["commit", "exitCode", "spans", "repro", "message"];
+    private static readonly string[] PolicyMembers = ["source", "defaults", "fields", "links", "traceLink"];
+    private static readonly string[] CheckMembers = ["id", "outcome", "message", "hint", "location", "spans", "stats", "offenders", "details"];
+    private static readonly string[] StatMembers = ["stat", "unit", "value", "baseline", "budget", "ok"];
+    private static readonly string[] OffenderMembers = ["traceId", "spanId", "span", "problem"];
+    private static readonly string[] EvidenceMembers = ["value", "source", "line", "label", "commit", "traceId", "url"];
+    private static readonly string[] Stats = ["count", "p50", "p90", "p95", "p99", "min", "max", "avg"];
+
+    /// <exception cref="JsonReportException">The text is not JSON, or breaks the contract.</exception>
     public static Report Read(string json)
     {
-        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
-        var root = doc.RootElement;
-        var checks = new List<Check>();
-        foreach (var c in Array(root, "checks"))
+        JsonDocument doc;
+        try
         {
-            var outcome = Str(c, "outcome") switch
-            {
-                "pass" => Outcome.Pass,
-                "fail" => Outcome.Fail,
-                "warn" => Outcome.Warn,
-                "skip" => Outcome.Skip,
-                var other => throw new JsonException($"check outcome '{other}' is not pass, fail, warn or skip"),
-            };
-            checks.Add(new Check(Str(c, "id") ?? "", outcome, Str(c, "message") ?? "")
-            {
-                Hint = Str(c, "hint"),
-                Location = c.TryGetProperty("location", out var l) && l.ValueKind == JsonValueKind.Object
-                    ? new SourceLocation(Str(l, "path") ?? "", l.TryGetProperty("line", out var line) && line.TryGetInt32(out int n) ? n : 1)
-                    : null,
-                Details = Array(c, "details").Select(d => d.ValueKind == JsonValueKind.String ? d.GetString()! : "").ToList(),
-                Offenders = Array(c, "offenders").Select(o => new Offender(Str(o, "traceId") ?? "", Str(o, "spanId") ?? "", Str(o, "span") ?? "", Str(o, "problem") ?? "")).ToList(),
-                Stats = Array(c, "stats").Select(s => new StatRow(Str(s, "stat") ?? "", Num(s, "value") ?? 0, Num(s, "baseline"), Str(s, "budget"),
-                    s.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True) { IsDuration = Str(s, "unit") == "ns" }).ToList(),
-                Spans = c.TryGetProperty("spans", out var sp) && sp.TryGetInt64(out long spans) ? spans : null,
-            });
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            throw new JsonReportException("$", $"not JSON: line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}");
         }
 
-        var evidence = new Dictionary<string, EvidenceValue>(StringComparer.Ordinal);
-        var order = new List<string>();
-        if (root.TryGetProperty("evidence", out var ev) && ev.ValueKind == JsonValueKind.Object)
+        using (doc)
         {
-            foreach (var field in ev.EnumerateObject())
+            // Only the checks are required (the verdict is recomputed from them); TraceGate writes every member.
+            var root = Obj(doc.RootElement, "$", RootMembers, ["checks"]);
+            if (root.TryGetProperty("conclusion", out var conclusion))
             {
-                order.Add(field.Name);
-                var v = field.Value;
-                evidence[field.Name] = new EvidenceValue(field.Name, Str(v, "value") ?? "", Str(v, "source") switch { "trailer" => EvidenceSource.Trailer, "label" => EvidenceSource.Label, _ => EvidenceSource.PrBody },
-                    v.TryGetProperty("line", out var ln) && ln.TryGetInt32(out int line) ? line : 0)
-                {
-                    Url = Str(v, "url") is { } u && (u.StartsWith("https://", StringComparison.Ordinal) || u.StartsWith("http://", StringComparison.Ordinal)) ? u : null,
-                    TraceId = Str(v, "traceId"),
-                    Label = Str(v, "label"),
-                    Commit = v.TryGetProperty("commit", out var cm) && cm.TryGetInt32(out int commit) ? commit : null,
-                };
+                Enum(conclusion, "$.conclusion", "success", "failure");
             }
+
+            var checks = Arr(root.GetProperty("checks"), "$.checks", 10_000).Select((c, i) => ReadCheck(c, $"$.checks[{i}]")).ToList();
+
+            var pol = root.TryGetProperty("policy", out var p) ? Obj(p, "$.policy", PolicyMembers, ["source", "defaults"]) : default;
+            string source = pol.ValueKind == JsonValueKind.Object ? Text(pol.GetProperty("source"), "$.policy.source", 4096) : "";
+            bool defaults = pol.ValueKind == JsonValueKind.Object && Bool(pol.GetProperty("defaults"), "$.policy.defaults");
+            var fields = pol.ValueKind == JsonValueKind.Object && pol.TryGetProperty("fields", out var f)
+                ? Arr(f, "$.policy.fields", 200).Select((n, i) => FieldName(n, $"$.policy.fields[{i}]")).ToList()
+                : null;
+            var links = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (pol.ValueKind == JsonValueKind.Object && pol.TryGetProperty("links", out var l))
+            {
+                foreach (var link in Members(l, "$.policy.links", 200))
+                {
+                    string at = "$.policy.links." + Safe(link.Name);
+                    links[FieldName(link.Name, at, isKey: true)] = LinkTemplate(link.Value, at);
+                }
+            }
+
+            string? traceLink = pol.ValueKind == JsonValueKind.Object && pol.TryGetProperty("traceLink", out var tl) ? LinkTemplate(tl, "$.policy.traceLink") : null;
+
+            var evidence = new Dictionary<string, EvidenceValue>(StringComparer.Ordinal);
+            var order = new List<string>();
+            foreach (var field in root.TryGetProperty("evidence", out var ev) ? Members(ev, "$.evidence", 200) : [])
+            {
+                string at = "$.evidence." + Safe(field.Name);
+                string name = FieldName(field.Name, at, isKey: true);
+                order.Add(name);
+                evidence[name] = ReadEvidence(name, field.Value, at);
+            }
+
+            var checklistRoot = root.TryGetProperty("checklist", out var cl) ? Obj(cl, "$.checklist", ["checked", "total", "items"], ["checked", "total", "items"]) : default;
+            if (checklistRoot.ValueKind == JsonValueKind.Object)
+            {
+                Count(checklistRoot.GetProperty("checked"), "$.checklist.checked");
+                Count(checklistRoot.GetProperty("total"), "$.checklist.total");
+            }
+
+            var checklist = (checklistRoot.ValueKind == JsonValueKind.Object ? Arr(checklistRoot.GetProperty("items"), "$.checklist.items", 10_000) : []).Select((item, i) =>
+            {
+                string at = $"$.checklist.items[{i}]";
+                var o = Obj(item, at, ["text", "checked", "line"], ["text", "checked", "line"]);
+                return new ChecklistItem(Text(o.GetProperty("text"), at + ".text"), Bool(o.GetProperty("checked"), at + ".checked"), Count(o.GetProperty("line"), at + ".line"));
+            }).ToList();
+
+            var trailers = (root.TryGetProperty("trailers", out var tr) ? Arr(tr, "$.trailers", 100_000) : []).Select((t, i) =>
+            {
+                string at = $"$.trailers[{i}]";
+                var o = Obj(t, at, ["key", "value", "commit", "line"], ["key", "value", "commit", "line"]);
+                return new Trailer(Text(o.GetProperty("key"), at + ".key"), Text(o.GetProperty("value"), at + ".value"),
+                    Count(o.GetProperty("commit"), at + ".commit"), Count(o.GetProperty("line"), at + ".line"));
+            }).ToList();
+
+            // The conclusion is recomputed from the checks: a report cannot claim success over a failing check.
+            return new Report(Report.ConclusionOf(checks), checks, evidence, checklist, trailers)
+            {
+                FieldOrder = fields ?? order,
+                PolicyIsDefault = defaults,
+                PolicyDescription = source,
+                Links = links,
+                TraceLink = traceLink,
+                Tool = ReadTool(root),
+                Proof = root.TryGetProperty("proof", out var proof) ? ReadProof(proof, "$.proof") : null,
+            };
+        }
+    }
+
+    private static ProofSummary ReadProof(JsonElement e, string at)
+    {
+        var o = Obj(e, at, ["baseline", "head"], ["baseline", "head"]);
+        return new ProofSummary(ReadProofSide(o.GetProperty("baseline"), at + ".baseline"), ReadProofSide(o.GetProperty("head"), at + ".head"));
+    }
+
+    private static ProofSide ReadProofSide(JsonElement e, string at)
+    {
+        var o = Obj(e, at, ProofSideMembers, ["repro"]);
+        string? commit = NullableText(o, "commit", at, 64);
+        if (commit is not null && !HexCommit().IsMatch(commit))
+        {
+            throw new JsonReportException(at + ".commit", $"'{Show(commit)}' is not a commit id (4 to 64 lowercase hex digits)");
         }
 
-        var checklist = root.TryGetProperty("checklist", out var cl) ? Array(cl, "items")
-            .Select(i => new ChecklistItem(Str(i, "text") ?? "", i.TryGetProperty("checked", out var ck) && ck.ValueKind == JsonValueKind.True, 0)).ToList() : [];
-        bool defaults = root.TryGetProperty("policy", out var p) && p.TryGetProperty("defaults", out var d) && d.ValueKind == JsonValueKind.True;
-        // The conclusion is recomputed from the checks: a report cannot claim success over a failing check.
-        return new Report(Report.ConclusionOf(checks), checks, evidence, checklist, [])
+        int? exitCode = o.TryGetProperty("exitCode", out var x) && x.ValueKind != JsonValueKind.Null
+            ? (x.ValueKind == JsonValueKind.Number && x.TryGetInt32(out int code) ? code : throw new JsonReportException(at + ".exitCode", "expected an exit code or null"))
+            : null;
+        long? spans = o.TryGetProperty("spans", out var sp) && sp.ValueKind != JsonValueKind.Null
+            ? (sp.ValueKind == JsonValueKind.Number && sp.TryGetInt64(out long n) && n >= 0 ? n : throw new JsonReportException(at + ".spans", "expected a count of spans or null"))
+            : null;
+        string repro = Enum(o.GetProperty("repro"), at + ".repro", "failed", "passed", "errored", "skipped", "missing", "no-results");
+        return new ProofSide(commit, exitCode, spans, ReproOutcomeNames.FromWire(repro)!.Value)
         {
-            FieldOrder = order,
-            PolicyIsDefault = defaults,
-            PolicyDescription = root.TryGetProperty("policy", out var pol) ? Str(pol, "source") ?? "" : "",
-            Tool = ReadTool(root),
-            Proof = root.TryGetProperty("proof", out var proof) && proof.ValueKind == JsonValueKind.Object
-                ? new ProofSummary(ProofSideOf(proof, "baseline"), ProofSideOf(proof, "head"))
-                : null,
+            Message = NullableText(o, "message", at, 4096),
         };
     }
 
-    private static ProofSide ProofSideOf(JsonElement proof, string name)
-    {
-        var side = proof.TryGetProperty(name, out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
-        string? repro = Str(side, "repro");
-        return new ProofSide(Str(side, "commit"),
-            side.ValueKind == JsonValueKind.Object && side.TryGetProperty("exitCode", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int code) ? code : null,
-            side.ValueKind == JsonValueKind.Object && side.TryGetProperty("spans", out var sp) && sp.ValueKind == JsonValueKind.Number && sp.TryGetInt64(out long spans) ? spans : null,
-            ReproOutcomeNames.FromWire(repro) ?? throw new JsonException($"proof.{name}.repro '{repro}' is not failed, passed, errored, skipped, missing or no-results"))
-        {
-            Message = Str(side, "message"),
-        };
-    }
+    private static string? NullableText(JsonElement o, string member, string at, int maxLength) =>
+        o.TryGetProperty(member, out var v) && v.ValueKind != JsonValueKind.Null ? Text(v, at + "." + member, maxLength) : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{4,64}$")]
+    private static partial System.Text.RegularExpressions.Regex HexCommit();
 
     /// <summary>The tool that wrote the report. It came from an untrusted run: a name and version that are not plain
-    /// tokens are dropped rather than rendered.</summary>
+    /// tokens are dropped rather than rendered (the report is still read: the tool is not part of the verdict).</summary>
     private static ToolInfo? ReadTool(JsonElement root)
     {
-        if (!root.TryGetProperty("tool", out var t) || Str(t, "name") is not { } name || Str(t, "version") is not { } version)
+        if (!root.TryGetProperty("tool", out var t) || t.ValueKind != JsonValueKind.Object
+            || !t.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String
+            || !t.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.String)
         {
             return null;
         }
 
-        return PlainToken().IsMatch(name) && PlainToken().IsMatch(version) ? new ToolInfo(name, version) : null;
+        string name = n.GetString()!, version = v.GetString()!;
+        return PlainToken().IsMatch(name) && PlainToken().IsMatch(version) && !name.EndsWith('\n') && !version.EndsWith('\n') ? new ToolInfo(name, version) : null;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$")]
     private static partial System.Text.RegularExpressions.Regex PlainToken();
 
-    private static IEnumerable<JsonElement> Array(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];
+    private static Check ReadCheck(JsonElement c, string at)
+    {
+        var o = Obj(c, at, CheckMembers, ["id", "outcome", "message"]);
+        string id = Text(o.GetProperty("id"), at + ".id", 200);
+        if (!PolicyIds.IsCheckId(id))
+        {
+            throw new JsonReportException(at + ".id", $"'{Show(id)}' is not a check id (evidence.FIELD, evidence.agreement.FIELD, evidence.FIELD.run, traces.RULE or tests.results, with the policy's id rules)");
+        }
 
-    private static string? Str(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var outcome = Enum(o.GetProperty("outcome"), at + ".outcome", "pass", "fail", "warn", "skip") switch
+        {
+            "pass" => Outcome.Pass,
+            "fail" => Outcome.Fail,
+            "warn" => Outcome.Warn,
+            _ => Outcome.Skip,
+        };
+        return new Check(id, outcome, Text(o.GetProperty("message"), at + ".message"))
+        {
+            Hint = o.TryGetProperty("hint", out var h) ? Text(h, at + ".hint") : null,
+            Location = o.TryGetProperty("location", out var l) ? ReadLocation(l, at + ".location") : null,
+            Spans = o.TryGetProperty("spans", out var s) ? (s.TryGetInt64(out long n) && n >= 0 ? n : throw new JsonReportException(at + ".spans", "expected a count of spans")) : null,
+            Stats = o.TryGetProperty("stats", out var st) ? Arr(st, at + ".stats", 100).Select((row, i) => ReadStat(row, $"{at}.stats[{i}]")).ToList() : [],
+            Offenders = o.TryGetProperty("offenders", out var off) ? Arr(off, at + ".offenders", 1000).Select((x, i) => ReadOffender(x, $"{at}.offenders[{i}]")).ToList() : [],
+            Details = o.TryGetProperty("details", out var d) ? Arr(d, at + ".details", 100_000).Select((x, i) => Text(x, $"{at}.details[{i}]")).ToList() : [],
+        };
+    }
 
-    private static double? Num(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.TryGetDouble(out double d) ? d : null;
+    private static SourceLocation ReadLocation(JsonElement l, string at)
+    {
+        var o = Obj(l, at, ["path", "line"], ["path", "line"]);
+        string path = Text(o.GetProperty("path"), at + ".path", 4096);
+        if (!IsRelativeInside(path))
+        {
+            throw new JsonReportException(at + ".path", $"'{Show(path)}' is not a path relative to the checkout without '..'");
+        }
+
+        int line = o.GetProperty("line").TryGetInt32(out int n) && n >= 1 ? n : throw new JsonReportException(at + ".line", "expected a line number from 1");
+        return new SourceLocation(path, line);
+    }
+
+    /// <summary>A path an annotation may name: relative, inside the checkout, one line of printable text.</summary>
+    public static bool IsRelativeInside(string path) =>
+        path.Length > 0 && path[0] is not ('/' or '\\') && !(path.Length >= 2 && char.IsAsciiLetter(path[0]) && path[1] == ':')
+        && !path.Any(ch => ch < 0x20 || ch == 0x7f)
+        && !path.Split('/', '\\').Contains("..");
+
+    private static StatRow ReadStat(JsonElement row, string at)
+    {
+        var o = Obj(row, at, StatMembers, ["stat", "unit", "value", "ok"]);
+        string stat = Enum(o.GetProperty("stat"), at + ".stat", Stats);
+        bool duration = Enum(o.GetProperty("unit"), at + ".unit", "ns", "spans") == "ns";
+        return new StatRow(stat, Number(o.GetProperty("value"), at + ".value"), o.TryGetProperty("baseline", out var b) ? Number(b, at + ".baseline") : null,
+            o.TryGetProperty("budget", out var bu) ? Text(bu, at + ".budget", 1000) : null, Bool(o.GetProperty("ok"), at + ".ok"))
+        {
+            IsDuration = duration,
+        };
+    }
+
+    private static Offender ReadOffender(JsonElement x, string at)
+    {
+        var o = Obj(x, at, OffenderMembers, OffenderMembers);
+        return new Offender(Hex(o.GetProperty("traceId"), at + ".traceId", 32), Hex(o.GetProperty("spanId"), at + ".spanId", 16),
+            Text(o.GetProperty("span"), at + ".span"), Text(o.GetProperty("problem"), at + ".problem"));
+    }
+
+    private static EvidenceValue ReadEvidence(string name, JsonElement v, string at)
+    {
+        var o = Obj(v, at, EvidenceMembers, ["value", "source"]);
+        var source = Enum(o.GetProperty("source"), at + ".source", "pr-body", "trailer", "label") switch
+        {
+            "trailer" => EvidenceSource.Trailer,
+            "label" => EvidenceSource.Label,
+            _ => EvidenceSource.PrBody,
+        };
+        // A value from a label names the label instead of a line.
+        string place = source == EvidenceSource.Label ? "label" : "line";
+        if (!o.TryGetProperty(place, out var where))
+        {
+            throw new JsonReportException(at + "." + place, "is missing");
+        }
+
+        if (o.TryGetProperty(source == EvidenceSource.Label ? "line" : "label", out _))
+        {
+            throw new JsonReportException(at, $"a value from {(source == EvidenceSource.Label ? "a label has no line" : "the PR or a trailer has no label")}");
+        }
+
+        return new EvidenceValue(name, Text(o.GetProperty("value"), at + ".value"), source, source == EvidenceSource.Label ? 0 : Count(where, at + ".line"))
+        {
+            Label = source == EvidenceSource.Label ? Text(where, at + ".label", 1000) : null,
+            Url = o.TryGetProperty("url", out var u) ? Url(u, at + ".url") : null,
+            TraceId = o.TryGetProperty("traceId", out var t) ? Hex(t, at + ".traceId", 32) : null,
+            Commit = o.TryGetProperty("commit", out var c) ? Count(c, at + ".commit") : null,
+        };
+    }
+
+    /// <summary>An object with only the <paramref name="allowed"/> members and every one of <paramref name="required"/>.</summary>
+    private static JsonElement Obj(JsonElement e, string at, string[] allowed, string[] required)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonReportException(at, $"expected an object, found {Kind(e)}");
+        }
+
+        foreach (var member in e.EnumerateObject())
+        {
+            if (!allowed.Contains(member.Name, StringComparer.Ordinal))
+            {
+                throw new JsonReportException(at, $"unknown member '{Show(member.Name)}' (expected {string.Join(", ", allowed)})");
+            }
+        }
+
+        foreach (var name in required)
+        {
+            if (!e.TryGetProperty(name, out _))
+            {
+                throw new JsonReportException(at + "." + name, "is missing");
+            }
+        }
+
+        return e;
+    }
+
+    private static IEnumerable<JsonProperty> Members(JsonElement e, string at, int max)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonReportException(at, $"expected an object, found {Kind(e)}");
+        }
+
+        var members = e.EnumerateObject().ToList();
+        return members.Count <= max ? members : throw new JsonReportException(at, $"more than {max} members");
+    }
+
+    private static List<JsonElement> Arr(JsonElement e, string at, int max)
+    {
+        if (e.ValueKind != JsonValueKind.Array)
+        {
+            throw new JsonReportException(at, $"expected an array, found {Kind(e)}");
+        }
+
+        return e.GetArrayLength() <= max ? e.EnumerateArray().ToList() : throw new JsonReportException(at, $"more than {max} items");
+    }
+
+    private static string Text(JsonElement e, string at, int maxLength = 1024 * 1024)
+    {
+        if (e.ValueKind != JsonValueKind.String)
+        {
+            throw new JsonReportException(at, $"expected a string, found {Kind(e)}");
+        }
+
+        string s = e.GetString()!;
+        return s.Length <= maxLength ? s : throw new JsonReportException(at, $"longer than {maxLength} characters");
+    }
+
+    private static string Enum(JsonElement e, string at, params string[] allowed)
+    {
+        string s = e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new JsonReportException(at, $"expected one of {string.Join(", ", allowed)}, found {Kind(e)}");
+        return allowed.Contains(s, StringComparer.Ordinal) ? s : throw new JsonReportException(at, $"'{Show(s)}' is not one of {string.Join(", ", allowed)}");
+    }
+
+    private static bool Bool(JsonElement e, string at) => e.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw new JsonReportException(at, $"expected true or false, found {Kind(e)}"),
+    };
+
+    private static int Count(JsonElement e, string at) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int n) && n >= 0 ? n : throw new JsonReportException(at, $"expected a whole number from 0, found {Kind(e)}");
+
+    private static double Number(JsonElement e, string at) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double d) && double.IsFinite(d) ? d : throw new JsonReportException(at, $"expected a number, found {Kind(e)}");
+
+    private static string Hex(JsonElement e, string at, int digits)
+    {
+        string s = Text(e, at, 100);
+        return s.Length == digits && s.All(char.IsAsciiHexDigitLower) ? s : throw new JsonReportException(at, $"'{Show(s)}' is not {digits} lowercase hex digits");
+    }
+
+    private static string FieldName(JsonElement e, string at) => FieldName(Text(e, at, 100), at);
+
+    private static string FieldName(string name, string at, bool isKey = false) => PolicyIds.IsFieldName(name)
+        ? name
+        : throw new JsonReportException(at, $"{(isKey ? "member" : "value")} '{Show(name)}' is not an evidence field name (lowercase letters, digits and '-', starting with a letter)");
+
+    private static string Url(JsonElement e, string at)
+    {
+        string s = Text(e, at, 8192);
+        return s.StartsWith("https://", StringComparison.Ordinal) || s.StartsWith("http://", StringComparison.Ordinal)
+            ? s
+            : throw new JsonReportException(at, "expected an http(s) URL");
+    }
+
+    /// <summary>The policy loader's rule for <c>link:</c>: an http(s) URL containing {value}.</summary>
+    private static string LinkTemplate(JsonElement e, string at)
+    {
+        string s = Text(e, at, 8192);
+        return (s.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || s.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) && s.Contains("{value}", StringComparison.Ordinal)
+            ? s
+            : throw new JsonReportException(at, "expected an http(s) URL containing {value}");
+    }
+
+    /// <summary>A member name as it goes into a JSON path in a message: the message is escaped when printed, and a
+    /// name that is not a field name is refused anyway.</summary>
+    private static string Safe(string name) => Untrusted.Line(name, 60);
+
+    /// <summary>A value quoted in a message: one inert line, however hostile.</summary>
+    private static string Show(string value) => Untrusted.Line(value, 100);
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}
+
+/// <summary>A report read back breaks the contract: <see cref="Path"/> is the JSON path of the member at fault.</summary>
+public sealed class JsonReportException(string path, string problem) : Exception($"{path}: {problem}")
+{
+    public string Path { get; } = path;
 }

@@ -56,11 +56,11 @@ public static class MarkdownReport
                 if (!report.Evidence.TryGetValue(field, out var v))
                 {
                     bool isFailing = report.Checks.Any(c => c.Id == "evidence." + field && c.Outcome == Outcome.Fail);
-                    md.Append($"| {field} | {(isFailing ? "_missing_" : "_not given_")} | |\n");
+                    md.Append($"| {Untrusted.Markdown(field, 40)} | {(isFailing ? "_missing_" : "_not given_")} | |\n");
                     continue;
                 }
 
-                md.Append($"| {field} | {ValueCell(report, v)} | {SourceCell(v)} |\n");
+                md.Append($"| {Untrusted.Markdown(field, 40)} | {ValueCell(report, v)} | {SourceCell(v)} |\n");
             }
 
             if (report.Checklist.Count > 0)
@@ -83,7 +83,7 @@ public static class MarkdownReport
                     string change = row.Before is { } b && b != 0 && row.IsDuration
                         ? ((row.After - b) / b * 100).ToString("+0.#;-0.#;0", System.Globalization.CultureInfo.InvariantCulture) + "%"
                         : "";
-                    md.Append($"| `{check.Id}` | {row.Stat} | {(row.Before is { } before ? Fmt(before) : "")} | {Fmt(row.After)} | {change} | {Untrusted.Markdown(row.Budget ?? "", 100)} | {(row.Ok ? "✅" : "❌")} |\n");
+                    md.Append($"| {Untrusted.Code(check.Id, 100)} | {Untrusted.Markdown(row.Stat, 20)} | {(row.Before is { } before ? Fmt(before) : "")} | {Fmt(row.After)} | {change} | {Untrusted.Markdown(row.Budget ?? "", 100)} | {(row.Ok ? "✅" : "❌")} |\n");
                 }
             }
 
@@ -119,7 +119,7 @@ public static class MarkdownReport
             md.Append("### All checks\n\n| | Check | Result |\n|---|---|---|\n");
             foreach (var check in report.Checks)
             {
-                md.Append($"| {Icon(check.Outcome)} | `{check.Id}` | {Untrusted.Markdown(check.Message, 500)} |\n");
+                md.Append($"| {Icon(check.Outcome)} | {Untrusted.Code(check.Id, 100)} | {Untrusted.Markdown(check.Message, 500)} |\n");
             }
 
             md.Append('\n');
@@ -150,7 +150,7 @@ public static class MarkdownReport
 
     private static void AppendCheck(StringBuilder md, Check check, string icon, Detail level, string? traceLink)
     {
-        md.Append($"- {icon} **`{check.Id}`**: {Untrusted.Markdown(check.Message, 1000)}\n");
+        md.Append($"- {icon} **{Untrusted.Code(check.Id, 100)}**: {Untrusted.Markdown(check.Message, 1000)}\n");
         if (check.Hint is { } hint)
         {
             md.Append($"  - What to do: {Untrusted.Markdown(hint, 1000)}\n");
@@ -165,7 +165,7 @@ public static class MarkdownReport
         foreach (var o in check.Offenders.Take(level == Detail.ShortDetails ? 3 : 10))
         {
             string trace = Untrusted.Code(o.TraceId);
-            string link = traceLink is null ? trace : $"[{trace}]({traceLink.Replace("{value}", Uri.EscapeDataString(o.TraceId), StringComparison.Ordinal)})";
+            string link = LinkFrom(traceLink, o.TraceId) is { } url ? $"[{trace}]({url})" : trace;
             md.Append($"  - trace {link} span {Untrusted.Code(o.SpanId)} {Untrusted.Code(o.SpanName, 80)}: {Untrusted.Markdown(o.Problem, 300)}\n");
         }
 
@@ -201,11 +201,16 @@ public static class MarkdownReport
     {
         if (report.Links.TryGetValue(v.Field, out var template))
         {
-            return template.Replace("{value}", Uri.EscapeDataString(v.TraceId ?? v.Value), StringComparison.Ordinal);
+            return LinkFrom(template, v.TraceId ?? v.Value);
         }
 
         return Untrusted.LinkTarget(v.Url);
     }
+
+    /// <summary>A link template filled in. The template is the policy's (the PR's, in a PR run) or a report's read
+    /// back: it goes through the same link rules as a link in the PR text.</summary>
+    private static string? LinkFrom(string? template, string value) =>
+        template is null ? null : Untrusted.LinkTarget(template.Replace("{value}", Uri.EscapeDataString(value), StringComparison.Ordinal));
 
     private static string SourceCell(EvidenceValue v) => v.Source switch
     {

@@ -391,6 +391,78 @@ public sealed class GitHubActionTests : IDisposable
         _http.Writes.Should().BeEmpty();
     }
 
+    /// <summary>A real workflow_run payload (webhooks-examples) made into a fork's: its head repository's owner and
+    /// branch are the fork's, and it runs for <paramref name="headSha"/>.</summary>
+    private string ForkWorkflowRun(string headSha)
+    {
+        var workflowRun = Webhooks.Example("workflow_run", "completed");
+        workflowRun["workflow_run"]!["head_sha"] = headSha;
+        workflowRun["workflow_run"]!["head_branch"] = "fix-fee";
+        workflowRun["workflow_run"]!["head_repository"]!["owner"]!["login"] = "forker";
+        workflowRun["workflow_run"]!["pull_requests"] = new JsonArray();
+        return _runner.Write("wr.json", workflowRun.ToJsonString());
+    }
+
+    /// <summary>What GitHub answers to the open-pull-request search by head.</summary>
+    private void ServeOpenPulls(params (int Number, string Sha)[] prs) =>
+        _http.Overrides["/repos/acme/payments/pulls"] = new JsonArray(prs.Select(p => (JsonNode)new JsonObject
+        {
+            ["number"] = p.Number,
+            ["state"] = "open",
+            ["head"] = new JsonObject { ["sha"] = p.Sha, ["ref"] = "fix-fee", ["label"] = "forker:fix-fee" },
+        }).ToArray()).ToJsonString();
+
+    private void ClaimPullNumber(int number)
+    {
+        var path = Path.Combine(_ws.Path, "tracegate-artifact", "event.json");
+        var meta = JsonNode.Parse(File.ReadAllText(path))!;
+        meta["pull_number"] = number;
+        File.WriteAllText(path, meta.ToJsonString());
+    }
+
+    [Fact]
+    public void Publish_ForkArtifactNamingAnotherPr_CommentsOnlyOnThePrGitHubFindsForTheRunsHead()
+    {
+        Run(Env(("INPUT_MODE", "evaluate"))).ExitCode.Should().Be(0);
+        ClaimPullNumber(1);
+        ServeOpenPulls((PrNumber, HeadSha));
+        var r = Run(Env(("INPUT_MODE", "publish"), ("INPUT_COMMENT", "true"), ("GITHUB_EVENT_NAME", "workflow_run"), ("GITHUB_EVENT_PATH", ForkWorkflowRun(HeadSha))));
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _http.Requests.Should().Contain(q => q.Method == "GET" && q.PathAndQuery.StartsWith("/repos/acme/payments/pulls?", StringComparison.Ordinal)
+            && q.PathAndQuery.Contains("state=open") && q.PathAndQuery.Contains("head=forker%3Afix-fee") && q.Status < 300);
+        _http.Writes.Should().NotContain(w => w.PathAndQuery.StartsWith("/repos/acme/payments/issues/1/", StringComparison.Ordinal), "the artifact's pull_number is not believed");
+        _http.Writes.Should().ContainSingle(w => w.Method == "POST" && w.PathAndQuery == $"/repos/acme/payments/issues/{PrNumber}/comments");
+        r.Out.Should().Contain($"the artifact names pull request #1, but the open pull request from forker:fix-fee at {HeadSha[..12]} is #{PrNumber}");
+        _http.Writes.Should().OnlyContain(w => w.Status < 300);
+    }
+
+    [Fact]
+    public void Publish_WhenNoOpenPrHasTheRunsHeadCommit_PostsTheCheckRunOnlyAndSaysWhy()
+    {
+        Run(Env(("INPUT_MODE", "evaluate"))).ExitCode.Should().Be(0);
+        ServeOpenPulls((PrNumber, "0123456789abcdef0123456789abcdef01234567"));
+        var r = Run(Env(("INPUT_MODE", "publish"), ("INPUT_COMMENT", "true"), ("GITHUB_EVENT_NAME", "workflow_run"), ("GITHUB_EVENT_PATH", ForkWorkflowRun(HeadSha))));
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _http.Writes.Should().NotContain(w => w.PathAndQuery.Contains("/comments"), "no PR is proven to be the run's");
+        _http.Writes.Should().Contain(w => w.Method == "POST" && w.PathAndQuery == "/repos/acme/payments/check-runs");
+        r.Out.Should().Contain($"::warning title=TraceGate::no comment: no open pull request from forker:fix-fee has head commit {HeadSha[..12]} (the artifact's pull_number {PrNumber} is not trusted). The check run is posted.");
+    }
+
+    [Fact]
+    public void Publish_ArtifactWithAHostileCheckId_IsAnInputErrorNamingTheMemberAndPostsNothing()
+    {
+        Run(Env(("INPUT_MODE", "evaluate"))).ExitCode.Should().Be(0);
+        var path = Path.Combine(_ws.Path, "tracegate-artifact", "report.json");
+        var report = JsonNode.Parse(File.ReadAllText(path))!;
+        report["checks"]![0]!["id"] = "traces.x\n::set-output name=conclusion::success";
+        File.WriteAllText(path, report.ToJsonString());
+        var r = Run(Env(("INPUT_MODE", "publish"), ("GITHUB_EVENT_NAME", "workflow_run"), ("GITHUB_EVENT_PATH", ForkWorkflowRun(HeadSha))));
+        r.ExitCode.Should().Be(2, r.Out + r.Error);
+        r.Error.Should().Contain("tracegate-artifact/report.json: $.checks[0].id: 'traces.x ::set-output name=conclusion::success' is not a check id");
+        (r.Out + r.Error).Split('\n').Should().NotContain(l => l.TrimStart().StartsWith("::set-output", StringComparison.Ordinal));
+        _http.Writes.Should().BeEmpty();
+    }
+
     [Fact]
     public void Run_WhenTheCommitsFromTheApiAreOverSixteenMiB_IsAnInputErrorNamingTheApi()
     {

@@ -18,7 +18,7 @@ public sealed partial class HostileCorpusTests
     private static readonly string FixtureDir = Repo.Fixture("Hostile/Fixtures");
 
     public sealed record HostileCase(string Name, string Why, IReadOnlyDictionary<string, string> Files, string? Generate,
-        IReadOnlyList<string> Args, int Exit, IReadOnlyList<string> Expect)
+        IReadOnlyList<string> Args, int Exit, IReadOnlyList<string> Expect, string? Host = null)
     {
         public override string ToString() => Name;
     }
@@ -46,7 +46,8 @@ public sealed partial class HostileCorpusTests
             S(m, "generate") is { Length: > 0 } g ? g : null,
             L(m, "args"),
             int.Parse(S(m, "exit"), System.Globalization.CultureInfo.InvariantCulture),
-            L(m, "expect"))).ToList();
+            L(m, "expect"),
+            S(m, "host") is { Length: > 0 } h ? h : null)).ToList();
     }
 
     [Fact]
@@ -57,6 +58,7 @@ public sealed partial class HostileCorpusTests
         onDisk.Should().OnlyContain(n => used.Contains(n!), "a corpus file no case runs proves nothing");
         Cases().Select(c => c.Name).Should().OnlyHaveUniqueItems();
         Cases().Where(c => c.Generate is not null).Should().OnlyContain(c => Generators.ContainsKey(c.Generate!));
+        Cases().Where(c => c.Host is not null).Should().OnlyContain(c => c.Host == "github-publish");
     }
 
     [Theory]
@@ -77,8 +79,11 @@ public sealed partial class HostileCorpusTests
             Generators[generate](ws);
         }
 
-        var env = new Dictionary<string, string?> { ["GITHUB_TOKEN"] = Token, ["TRACEGATE_TOKEN"] = Token };
-        var r = CliHarness.Run(ws.Path, env, ["check", .. c.Args, "--summary-md", "out/summary.md", "--report-json", "out/report.json"]);
+        var api = new FakeGitHub();
+        var r = c.Host == "github-publish"
+            ? RunPublishJob(ws, api)
+            : CliHarness.Run(ws.Path, new Dictionary<string, string?> { ["GITHUB_TOKEN"] = Token, ["TRACEGATE_TOKEN"] = Token },
+                ["check", .. c.Args, "--summary-md", "out/summary.md", "--report-json", "out/report.json"]);
 
         string all = r.Out + r.Error;
         r.ExitCode.Should().Be(c.Exit, $"{c.Name} ({c.Why}):\n{all}");
@@ -101,16 +106,26 @@ public sealed partial class HostileCorpusTests
             outputs.Select(o => o.What).Should().Contain(["out/summary.md", "out/report.json"], "the verdict is always written");
         }
 
+        // What the publish job posted: the check run's summary and annotations, a comment.
+        outputs.AddRange(api.Posted());
+
         foreach (var (what, text) in outputs)
         {
-            Inert(what, text);
+            // The Action's own annotations and warnings are the only workflow commands, each whole on its line.
+            Inert(what, text, ownAnnotations: c.Host is not null && what == "stdout");
         }
     }
 
-    private static void Inert(string what, string text)
+    private static void Inert(string what, string text, bool ownAnnotations = false)
     {
         foreach (var line in text.Split('\n'))
         {
+            if (ownAnnotations && line.StartsWith("::", StringComparison.Ordinal))
+            {
+                line.Should().MatchRegex(@"^::(error|warning) (file=[^,:\r]*,line=\d+,)?title=TraceGate( [a-z0-9._-]+)?::[^\r]*$", "only TraceGate's own annotation, its data escaped");
+                continue;
+            }
+
             line.TrimStart().Should().NotStartWith("::", $"{what} must not start a workflow command");
             line.Should().NotContainEquivalentOf("##vso[", $"{what} must not hold an Azure logging command").And.NotContain("##[");
         }
@@ -124,6 +139,82 @@ public sealed partial class HostileCorpusTests
             RawHtml().IsMatch(outsideCode).Should().BeFalse($"{what} must not hold raw HTML:\n{outsideCode}");
             PingingMention().IsMatch(outsideCode).Should().BeFalse($"{what} must not ping anyone:\n{outsideCode}");
             outsideCode.Should().NotContain("](javascript");
+        }
+    }
+
+    /// <summary>The fork flow's privileged publish job: <c>mode: publish</c> on a real workflow_run payload for the
+    /// artifact's commit, from a fork (its head repository is another owner's), with a write token.</summary>
+    private static CliResult RunPublishJob(TempDir ws, FakeGitHub api)
+    {
+        var meta = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ws.File("tracegate-artifact/event.json")))!;
+        var workflowRun = Webhooks.Example("workflow_run", "completed");
+        workflowRun["workflow_run"]!["head_sha"] = meta["head_sha"]!.GetValue<string>();
+        workflowRun["workflow_run"]!["head_branch"] = "fix-fee";
+        workflowRun["workflow_run"]!["head_repository"]!["owner"]!["login"] = "forker";
+        Directory.CreateDirectory(ws.File("out"));
+        var eventPath = ws.Write("runner/event.json", workflowRun.ToJsonString());
+        var env = new Dictionary<string, string?>
+        {
+            ["GITHUB_ACTIONS"] = "true",
+            ["GITHUB_EVENT_NAME"] = "workflow_run",
+            ["GITHUB_EVENT_PATH"] = eventPath,
+            ["GITHUB_REPOSITORY"] = "acme/payments",
+            ["GITHUB_WORKSPACE"] = ws.Path,
+            ["GITHUB_API_URL"] = "http://api.github.test",
+            ["GITHUB_STEP_SUMMARY"] = ws.File("out/summary.md"),
+            ["GITHUB_OUTPUT"] = ws.File("runner/output.txt"),
+            ["INPUT_TOKEN"] = Token,
+            ["INPUT_MODE"] = "publish",
+            ["INPUT_CHECK-NAME"] = "TraceGate",
+            ["INPUT_FAIL-ON"] = "failure",
+            ["INPUT_COMMENT"] = "true",
+        };
+        var r = CliHarness.RunWithHttp(ws.Path, env, api, new TraceGate.Cli.Publishers.RetryPolicy { Sleep = (_, _) => Task.CompletedTask }, "check");
+        if (File.Exists(ws.File(".tracegate/report.json")))
+        {
+            File.Copy(ws.File(".tracegate/report.json"), ws.File("out/report.json"));
+        }
+
+        return r;
+    }
+
+    /// <summary>Just enough of GitHub for the publish job to post (no check run yet, no open PR from the fork):
+    /// the request bodies are what this corpus checks. The prism-backed tests prove the requests match GitHub's API.</summary>
+    private sealed class FakeGitHub : HttpMessageHandler
+    {
+        public List<(string Method, string Path, string Body)> Bodies { get; } = [];
+
+        /// <summary>Each request body as sent, and the Markdown in it (the check run's summary, a comment) on its own.</summary>
+        public IEnumerable<(string What, string Text)> Posted()
+        {
+            foreach (var (method, path, body) in Bodies)
+            {
+                yield return ($"{method} {path}", body);
+                var json = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+                if (json["output"]?["summary"]?.GetValue<string>() is { } summary)
+                {
+                    yield return ($"{method} {path} summary.md", summary);
+                }
+
+                if (json["body"]?.GetValue<string>() is { } comment)
+                {
+                    yield return ($"{method} {path} comment.md", comment);
+                }
+            }
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            string path = request.RequestUri!.AbsolutePath;
+            if (request.Content is not null)
+            {
+                Bodies.Add((request.Method.Method, path, await request.Content.ReadAsStringAsync(cancellationToken)));
+            }
+
+            string json = request.Method == HttpMethod.Get
+                ? path.EndsWith("/check-runs", StringComparison.Ordinal) ? "{\"total_count\":0,\"check_runs\":[]}" : "[]"
+                : "{\"id\":1}";
+            return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
         }
     }
 

@@ -24,18 +24,33 @@ public sealed class InertOutputProperties
     private static readonly Gen<string> Hostile =
         Gen.Frequency((3, (IGen<string>)Gen.String), (4, Gen.OneOf(Nasty))).Array[0, 10].Select(string.Concat);
 
+    /// <summary>A report whose every text is <paramref name="text"/>, ids included: a report read back from a fork's
+    /// artifact carries whatever ids its writer chose, so check ids, field names, stat names, budgets, trace and span
+    /// ids and locations must be as inert as messages (they were printed raw until this property varied them).</summary>
     private static Report ReportOf(string text) => new(
         Conclusion.Failure,
         [
             new Check("evidence.rollback", Outcome.Fail, text) { Hint = text, Details = [text], Offenders = [new Offender("0af7651916cd43dd8448eb211c80319c", "00f067aa0ba902b7", text, text)] },
+            new Check(text, Outcome.Fail, text)
+            {
+                Location = new SourceLocation(text, 3),
+                Offenders = [new Offender(text, text, text, text)],
+                Stats = [new StatRow(text, 1e6, 2e6, text, false), new StatRow(text, 3, 3, text, true) { IsDuration = false }],
+            },
             new Check("traces.r", Outcome.Warn, text) { Location = new SourceLocation(".tracegate.yml", 3) },
         ],
-        new Dictionary<string, EvidenceValue> { ["incident"] = new("incident", text, EvidenceSource.PrBody, 1) { Url = "https://x.example/" } },
+        new Dictionary<string, EvidenceValue>
+        {
+            ["incident"] = new("incident", text, EvidenceSource.PrBody, 1) { Url = "https://x.example/" },
+            [text] = new(text, text, EvidenceSource.Trailer, 1) { TraceId = text, Commit = 0 },
+        },
         [new ChecklistItem(text, false, 2)],
         [new Trailer("INC", text, 0, 3)])
     {
-        FieldOrder = ["incident"],
+        FieldOrder = ["incident", text, text + "-missing"],
         PolicyDescription = text,
+        Links = new Dictionary<string, string> { [text] = "https://t.example/" + text + "/{value}" },
+        TraceLink = "https://t.example/{value}" + text,
     };
 
     private static void NoCommandStarts(string output, bool ownCommandsAllowed)
@@ -74,7 +89,8 @@ public sealed class InertOutputProperties
             var md = MarkdownReport.Render(ReportOf(text));
             NoCommandStarts(md, ownCommandsAllowed: false);
             // Code spans show their content literally (and Untrusted.Code keeps them from closing early): check the rest.
-            var outsideCode = System.Text.RegularExpressions.Regex.Replace(md, "`[^`\n]*`", "");
+            // A backtick escaped in Markdown text (\`) opens no code span (CommonMark 6.1): it is not stripped.
+            var outsideCode = System.Text.RegularExpressions.Regex.Replace(md, "(?<!\\\\)`[^`\n]*`", "");
             outsideCode.Should().NotContain("<script").And.NotContain("<img").And.NotContain("<!--").And.NotContain("@octocat").And.NotContain("@acme/admins").And.NotContain("](javascript");
         }, iter: 2000);
     }
@@ -88,6 +104,11 @@ public sealed class InertOutputProperties
             var line = WorkflowCommands.Annotation(check);
             line.Should().NotContain("\n").And.NotContain("\r");
             NoCommandStarts(line, ownCommandsAllowed: true);
+
+            // A hostile id and path stay inside their properties: neither ',' nor ':' nor a line break gets through.
+            var hostile = WorkflowCommands.Annotation(new Check("traces." + text, Outcome.Fail, text) { Location = new SourceLocation(text, 3) });
+            hostile.Should().MatchRegex(@"^::error file=[^,:\r\n]*,line=3,title=TraceGate traces\.[^,:\r\n]*::[^\r\n]*$");
+            hostile.Should().NotContain("##vso[").And.NotContain("##[");
         }, iter: 2000);
     }
 
@@ -97,7 +118,8 @@ public sealed class InertOutputProperties
         Hostile.Sample(text =>
         {
             var check = new Check("traces.r", Outcome.Fail, text) { Location = new SourceLocation("pol;icy].yml", 3) };
-            foreach (var line in new[] { LoggingCommands.LogIssue(check), LoggingCommands.Warning(text), LoggingCommands.Complete(false, text), LoggingCommands.SetOutput("conclusion", text) })
+            var hostileId = new Check("traces." + text, Outcome.Fail, text) { Location = new SourceLocation("pol;icy].yml" + text, 3) };
+            foreach (var line in new[] { LoggingCommands.LogIssue(check), LoggingCommands.LogIssue(hostileId), LoggingCommands.Warning(text), LoggingCommands.Complete(false, text), LoggingCommands.SetOutput("conclusion", text) })
             {
                 line.Should().NotContain("\n").And.NotContain("\r");
                 line.IndexOf("##vso[", 1, StringComparison.Ordinal).Should().Be(-1, line);

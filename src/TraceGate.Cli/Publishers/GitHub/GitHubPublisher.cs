@@ -102,7 +102,7 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
             w.WriteNumber("start_line", loc.Line);
             w.WriteNumber("end_line", loc.Line);
             w.WriteString("annotation_level", check.Outcome == Outcome.Fail ? "failure" : "warning");
-            w.WriteString("title", check.Id);
+            w.WriteString("title", Untrusted.Line(check.Id, 200));
             w.WriteString("message", Untrusted.Line(check.Message, 60_000));
             w.WriteEndObject();
         }

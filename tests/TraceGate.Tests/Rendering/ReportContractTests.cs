@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using Json.Schema;
+using TraceGate.Core.Policy;
+using TraceGate.Core.Rendering;
+using TraceGate.Tests.TestInfrastructure;
+
+namespace TraceGate.Tests.Rendering;
+
+/// <summary>
+/// The JSON report is one contract with three parties: <c>schema/report.schema.json</c>, the writer
+/// (<see cref="JsonReport"/>) and the reader (<see cref="JsonReportReader"/>, which the fork flow's publish job runs
+/// on an artifact it cannot trust). These tests hold the three to each other: every golden report validates against
+/// the schema; reading it back renders the same Markdown and console report as the live run (nothing is lost on the
+/// way); and the reader refuses exactly what the schema refuses, naming the member.
+///
+/// ADDING A MEMBER STARTS HERE. A new outcome, a new evidence source (a <c>label</c>), a <c>proof</c> member, a
+/// <c>tool</c> member, anything the writer starts to write: (1) describe it in the schema; (2) write it in
+/// JsonReport; (3) read and validate it in JsonReportReader (an unknown member is refused, so a member the reader does
+/// not know fails every golden case below); (4) make a golden case under Cli/Cases/ carry it; (5) add to
+/// <see cref="Mutations"/> the ways it can be wrong. Then these tests say whether writer, reader and schema agree.
+/// </summary>
+public sealed class ReportContractTests
+{
+    private static readonly Lazy<JsonSchema> Schema = new(() =>
+        JsonSchema.FromText(File.ReadAllText(System.IO.Path.Combine(Repo.Root, "schema", "report.schema.json"))));
+
+    public static TheoryData<string> GoldenCases() =>
+        new(Directory.GetDirectories(System.IO.Path.Combine(Repo.Root, "tests", "TraceGate.Tests", "Cli", "Cases")).Select(System.IO.Path.GetFileName).Order()!);
+
+    private static string CaseFile(string name, string file) => System.IO.Path.Combine(Repo.Root, "tests", "TraceGate.Tests", "Cli", "Cases", name, file);
+
+    private static EvaluationResults Evaluate(string json)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        return Schema.Value.Evaluate(doc.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+    }
+
+    private static string Errors(EvaluationResults results) =>
+        string.Join("\n", (results.Details ?? []).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key}: {e.Value}")));
+
+    /// <summary>Every golden JSON report in the repository: the CLI cases and the PR-description cases.</summary>
+    public static TheoryData<string> GoldenReports()
+    {
+        string tests = System.IO.Path.Combine(Repo.Root, "tests", "TraceGate.Tests");
+        var files = Directory.GetFiles(System.IO.Path.Combine(tests, "Cli", "Cases"), "report.json", SearchOption.AllDirectories)
+            .Concat(Directory.GetFiles(System.IO.Path.Combine(tests, "Evidence", "Fixtures", "pr-bodies"), "*.expected.json"));
+        return new(files.Select(f => System.IO.Path.GetRelativePath(tests, f).Replace('\\', '/')).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(GoldenReports))]
+    public void GoldenReport_ValidatesAgainstTheSchemaAndIsRead(string relative)
+    {
+        string json = File.ReadAllText(System.IO.Path.Combine(Repo.Root, "tests", "TraceGate.Tests", relative));
+        var results = Evaluate(json);
+        results.IsValid.Should().BeTrue(Errors(results));
+        var read = () => JsonReportReader.Read(json);
+        read.Should().NotThrow("what the writer writes, the reader reads");
+    }
+
+    /// <summary>render(read(write(report))) == render(report): the golden report.json is write(report), and the
+    /// golden summary.md and console.txt are render(report) of the same live run.</summary>
+    [Theory]
+    [MemberData(nameof(GoldenCases))]
+    public void GoldenReport_ReadBack_RendersTheSameMarkdownAndConsoleReport(string name)
+    {
+        // The golden files hold {version} where the release version goes (Golden.Versionless): put it back first.
+        string written = File.ReadAllText(CaseFile(name, "report.json")).Replace("\"{version}\"", $"\"{TraceGate.Cli.ToolVersion.Version}\"", StringComparison.Ordinal);
+        var report = JsonReportReader.Read(written);
+        report.Tool.Should().NotBeNull("the golden reports name the tool");
+        Golden.Versionless(MarkdownReport.Render(report)).Should().Be(File.ReadAllText(CaseFile(name, "summary.md")));
+        Golden.Versionless(ConsoleReport.Render(report, color: false)).Should().Be(File.ReadAllText(CaseFile(name, "console.txt")));
+        JsonReport.Render(report).Should().Be(written, "writing what was read gives the same report");
+    }
+
+    [Fact]
+    public void Schema_IdPatterns_AreThePolicyLoaders()
+    {
+        var defs = JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(Repo.Root, "schema", "report.schema.json")))!["$defs"]!;
+        defs["checkId"]!["pattern"]!.GetValue<string>().Should().Be(PolicyIds.CheckIdPattern);
+        defs["fieldName"]!["pattern"]!.GetValue<string>().Should().Be(PolicyIds.FieldNamePattern);
+        PolicyIds.CheckIdPattern.Should().Contain(PolicyIds.RuleIdPattern.Trim('^', '$'), "traces.RULE takes a rule id");
+    }
+
+    /// <summary>Ways a report can break the contract (a fork writes whatever it likes), each with the member the
+    /// reader must name. The case to mutate, and how.</summary>
+    public static readonly Dictionary<string, (string Case, Action<JsonObject> Break, Func<JsonObject, string> Path)> Mutations = new()
+    {
+        ["workflow command in a check id"] = ("payments", r => Check(r, 0)["id"] = "traces.x\n::set-output name=conclusion::success", r => "$.checks[0].id"),
+        ["check id outside the policy's rules"] = ("payments", r => Check(r, 0)["id"] = "traces.Not An Id", r => "$.checks[0].id"),
+        ["check id with a trailing newline"] = ("payments", r => Check(r, 0)["id"] = "traces.ok\n", r => "$.checks[0].id"),
+        ["azure command as a check id"] = ("payments", r => Check(r, 1)["id"] = "##vso[task.complete result=Succeeded;]", r => "$.checks[1].id"),
+        ["unknown outcome"] = ("payments", r => Check(r, 0)["outcome"] = "maybe", r => "$.checks[0].outcome"),
+        ["unknown member in a check (a proof member the reader does not know yet)"] = ("payments", r => Check(r, 0)["proof"] = "x", r => "$.checks[0]"),
+        ["unknown member at the root"] = ("payments", r => r["verdict"] = "x", r => "$"),
+        ["a check without its message"] = ("payments", r => Check(r, 0).Remove("message"), r => "$.checks[0].message"),
+        ["location path with .."] = ("payments", r => Located(r)["location"]!["path"] = "../../etc/passwd", r => CheckPath(r, Located(r)) + ".location.path"),
+        ["absolute location path"] = ("payments", r => Located(r)["location"]!["path"] = "/etc/passwd", r => CheckPath(r, Located(r)) + ".location.path"),
+        ["location path with a newline"] = ("payments", r => Located(r)["location"]!["path"] = "a\n::add-mask::x", r => CheckPath(r, Located(r)) + ".location.path"),
+        ["location line 0"] = ("payments", r => Located(r)["location"]!["line"] = 0, r => CheckPath(r, Located(r)) + ".location.line"),
+        ["stat not in the known list"] = ("slow", r => WithStats(r)["stats"]![0]!["stat"] = "p42\n::set-output name=x::y", r => CheckPath(r, WithStats(r)) + ".stats[0].stat"),
+        ["stat unit unknown"] = ("slow", r => WithStats(r)["stats"]![0]!["unit"] = "ms", r => CheckPath(r, WithStats(r)) + ".stats[0].unit"),
+        ["offender trace id not hex"] = ("slow", r => WithOffenders(r)["offenders"]![0]!["traceId"] = "::add-mask::0123456789abcdef0123", r => CheckPath(r, WithOffenders(r)) + ".offenders[0].traceId"),
+        ["offender span id uppercase"] = ("slow", r => WithOffenders(r)["offenders"]![0]!["spanId"] = "00F067AA0BA902B7", r => CheckPath(r, WithOffenders(r)) + ".offenders[0].spanId"),
+        ["evidence field name with a command"] = ("payments", r => Rename((JsonObject)r["evidence"]!, "incident", "##vso[task.setvariable variable=x]y"), r => "$.evidence." + Untrusted.Line("##vso[task.setvariable variable=x]y", 60)),
+        ["evidence trace id of 31 digits"] = ("payments", r => r["evidence"]!["trace"]!["traceId"] = "3f6b2a9c1e4d4b7f8a2c5e6d7f8091a", r => "$.evidence.trace.traceId"),
+        ["evidence url not http"] = ("payments", r => r["evidence"]!["incident"]!["url"] = "javascript:alert(1)", r => "$.evidence.incident.url"),
+        ["evidence source unknown"] = ("payments", r => r["evidence"]!["incident"]!["source"] = "ticket", r => "$.evidence.incident.source"),
+        ["label source without its label"] = ("payments", r => r["evidence"]!["incident"]!["source"] = "label", r => "$.evidence.incident.label"),
+        ["policy field name with a newline"] = ("payments", r => r["policy"]!["fields"]![0] = "incident\n::x::", r => "$.policy.fields[0]"),
+        ["link template that is not http"] = ("payments", r => r["policy"]!["links"]!["incident"] = "javascript:alert('{value}')", r => "$.policy.links.incident"),
+        ["link template without {value}"] = ("payments", r => r["policy"]!["links"]!["incident"] = "https://evil.example/", r => "$.policy.links.incident"),
+        ["conclusion unknown"] = ("payments", r => r["conclusion"] = "passed", r => "$.conclusion"),
+        ["checklist line negative"] = ("untouched", r => r["checklist"]!["items"]![0]!["line"] = -1, r => "$.checklist.items[0].line"),
+        ["trailers not an array"] = ("payments", r => r["trailers"] = "INC: x", r => "$.trailers"),
+    };
+
+    public static TheoryData<string> MutationNames() => new(Mutations.Keys);
+
+    [Theory]
+    [MemberData(nameof(MutationNames))]
+    public void Mutation_IsRefusedByTheSchemaAndByTheReaderNamingTheMember(string name)
+    {
+        var (golden, breakIt, pathOf) = Mutations[name];
+        var report = JsonNode.Parse(File.ReadAllText(CaseFile(golden, "report.json")))!.AsObject();
+        string path = pathOf(report);
+        breakIt(report);
+        string json = report.ToJsonString();
+
+        Evaluate(json).IsValid.Should().BeFalse($"the schema refuses: {name}");
+        var read = () => JsonReportReader.Read(json);
+        read.Should().Throw<JsonReportException>().Which.Path.Should().Be(path);
+    }
+
+    private static JsonObject Check(JsonObject report, int index) => report["checks"]![index]!.AsObject();
+
+    private static JsonObject Located(JsonObject report) => report["checks"]!.AsArray().First(c => c!["location"] is not null)!.AsObject();
+
+    private static JsonObject WithStats(JsonObject report) => report["checks"]!.AsArray().First(c => c!["stats"] is not null)!.AsObject();
+
+    private static JsonObject WithOffenders(JsonObject report) => report["checks"]!.AsArray().First(c => c!["offenders"] is not null)!.AsObject();
+
+    private static string CheckPath(JsonObject report, JsonObject check) => $"$.checks[{report["checks"]!.AsArray().IndexOf(check)}]";
+
+    private static void Rename(JsonObject o, string from, string to)
+    {
+        var value = o[from];
+        o.Remove(from);
+        o[to] = value;
+    }
+}
