@@ -205,6 +205,28 @@ public sealed class AzurePipelinesTests : IDisposable
     }
 
     [Fact]
+    public void ThreadCreatedButTheAnswerLost_IsFoundNotPostedTwice()
+    {
+        string threads = $"{Base}/pullRequests/17/threads";
+        _http.AcceptThenFail(req => req.Method == HttpMethod.Post && req.RequestUri!.AbsolutePath == threads, threads,
+            (sent, created) => new JsonObject
+            {
+                ["value"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = JsonNode.Parse(created)!["id"]?.GetValue<long>() ?? 1,
+                    ["comments"] = new JsonArray(new JsonObject { ["id"] = 1, ["content"] = JsonNode.Parse(sent)!["comments"]![0]!["content"]!.GetValue<string>() }),
+                }),
+                ["count"] = 1,
+            }.ToJsonString());
+        var r = Run(Env());
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _http.Requests.Count(q => q.Method == "POST" && q.PathAndQuery.StartsWith(threads + "?", StringComparison.Ordinal)).Should().Be(1, "exactly one thread is created");
+        _http.Requests.Count(q => q.Method == "POST" && q.PathAndQuery.Contains("/statuses")).Should().Be(1);
+        r.Out.Should().Contain("creating the comment thread on pull request 17: HTTP 502").And.Contain("not sent again");
+        TokenAppearsNowhere(r);
+    }
+
+    [Fact]
     public void MissingAccessToken_SaysHowToMapIt()
     {
         var r = Run(Env(("SYSTEM_ACCESSTOKEN", null)));

@@ -226,6 +226,50 @@ public sealed class GitHubActionTests : IDisposable
     }
 
     [Fact]
+    public void Run_CheckRunCreatedButTheAnswerLost_IsFoundNotPostedTwice()
+    {
+        _http.AcceptThenFail(req => req.Method == HttpMethod.Post && req.RequestUri!.AbsolutePath == "/repos/acme/payments/check-runs",
+            $"/repos/acme/payments/commits/{HeadSha}/check-runs",
+            (sent, created) => new JsonObject
+            {
+                ["total_count"] = 1,
+                ["check_runs"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = JsonNode.Parse(created)!["id"]!.GetValue<long>(),
+                    ["name"] = JsonNode.Parse(sent)!["name"]!.GetValue<string>(),
+                    ["head_sha"] = JsonNode.Parse(sent)!["head_sha"]!.GetValue<string>(),
+                    ["status"] = "in_progress",
+                }),
+            }.ToJsonString());
+        var r = Run(Env());
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _http.Requests.Count(q => q.Method == "POST" && q.PathAndQuery == "/repos/acme/payments/check-runs").Should().Be(1, "exactly one check run is created");
+        long id = JsonNode.Parse(_http.Requests.Single(q => q.Method == "POST").ResponseBody!)!["id"]!.GetValue<long>();
+        var complete = _http.Writes.Last();
+        complete.PathAndQuery.Should().Be($"/repos/acme/payments/check-runs/{id}", "the check run the lost answer created is the one completed");
+        Json(complete)["conclusion"]!.GetValue<string>().Should().Be("success");
+        r.Out.Should().Contain("creating the check run 'TraceGate': HTTP 502; retry 1 of 3").And.Contain("the failed attempt did create it; not sent again");
+        TokenAppearsNowhere(r);
+    }
+
+    [Fact]
+    public void Run_CommentCreatedButTheAnswerLost_IsFoundNotPostedTwice()
+    {
+        string comments = $"/repos/acme/payments/issues/{PrNumber}/comments";
+        _http.AcceptThenFail(req => req.Method == HttpMethod.Post && req.RequestUri!.AbsolutePath == comments, comments,
+            (sent, created) => new JsonArray(new JsonObject
+            {
+                ["id"] = JsonNode.Parse(created)!["id"]!.GetValue<long>(),
+                ["body"] = JsonNode.Parse(sent)!["body"]!.GetValue<string>(),
+            }).ToJsonString());
+        var r = Run(Env(("INPUT_COMMENT", "true")));
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        _http.Requests.Count(q => q.Method == "POST" && q.PathAndQuery == comments).Should().Be(1, "exactly one comment is created");
+        _http.Writes.Should().NotContain(w => w.PathAndQuery.StartsWith("/repos/acme/payments/issues/comments/", StringComparison.Ordinal));
+        r.Out.Should().Contain($"creating the comment on PR #{PrNumber}: HTTP 502").And.Contain("not sent again");
+    }
+
+    [Fact]
     public void Run_SecondaryRateLimit_WaitsForRetryAfter()
     {
         int hits = 0;

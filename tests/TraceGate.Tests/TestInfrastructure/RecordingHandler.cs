@@ -36,6 +36,17 @@ public sealed class RecordingHandler(Uri mock) : DelegatingHandler(new SocketsHt
 
     public IEnumerable<RecordedRequest> Writes => Requests.Where(r => r.Method is "POST" or "PATCH" or "PUT" or "DELETE");
 
+    private readonly List<(Func<HttpRequestMessage, bool> Applies, string ListPath, Func<string, string, string> List)> _acceptThenFail = [];
+
+    /// <summary>
+    /// The lost answer: the first request <paramref name="applies"/> to goes to the mock, which validates it and
+    /// "creates" the object, but TraceGate gets a 502, as when the connection to GitHub fails after GitHub acted.
+    /// From then on the list call at <paramref name="listPath"/> serves what was created:
+    /// <paramref name="list"/>(request body, the mock's answer) gives that list's JSON.
+    /// </summary>
+    public void AcceptThenFail(Func<HttpRequestMessage, bool> applies, string listPath, Func<string, string, string> list) =>
+        _acceptThenFail.Add((applies, listPath, list));
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         string? body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
@@ -71,6 +82,18 @@ public sealed class RecordingHandler(Uri mock) : DelegatingHandler(new SocketsHt
         var response = await base.SendAsync(forward, cancellationToken);
         var responseBody = await response.Content.ReadAsStringAsync(cancellationToken);
         Record(request, body, (int)response.StatusCode, responseBody);
+        lock (_acceptThenFail)
+        {
+            int lost = _acceptThenFail.FindIndex(a => a.Applies(request));
+            if (lost >= 0 && response.IsSuccessStatusCode)
+            {
+                var (_, listPath, list) = _acceptThenFail[lost];
+                _acceptThenFail.RemoveAt(lost);
+                Overrides[listPath] = list(body ?? "", responseBody);
+                response.Dispose();
+                return Status(HttpStatusCode.BadGateway, "<html><body>502 Bad Gateway</body></html>");
+            }
+        }
         if (Overrides.TryGetValue(request.RequestUri.AbsolutePath, out var replacement) && response.IsSuccessStatusCode)
         {
             response.Content = new StringContent(replacement, Encoding.UTF8, "application/json");

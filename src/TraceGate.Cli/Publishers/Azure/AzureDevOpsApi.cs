@@ -10,11 +10,13 @@ public sealed class AzureDevOpsApi : IDisposable
     public const string ApiVersion = "7.1";
     private readonly HttpClient _http;
     private readonly string _gitBase;
+    private readonly RetryHandler? _retry;
 
     /// <param name="collectionUri">SYSTEM_COLLECTIONURI, e.g. https://dev.azure.com/acme/.</param>
     public AzureDevOpsApi(Uri collectionUri, string project, string repositoryId, string token, HttpMessageHandler handler)
     {
         _http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        _retry = handler as RetryHandler;
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         _http.DefaultRequestHeaders.Accept.ParseAdd("application/json");
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("TraceGate");
@@ -149,10 +151,32 @@ public sealed class AzureDevOpsApi : IDisposable
         return await Parse(response).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? json, string? query)
+    /// <summary>A POST that may be repeated without harm, so the retrying handler resends it like a GET.</summary>
+    public async Task<JsonElement> PostRepeatable(string path, string json)
+    {
+        using var response = await Send(HttpMethod.Post, path, json, null, resendBlindly: true).ConfigureAwait(false);
+        return await Parse(response).ConfigureAwait(false);
+    }
+
+    /// <summary>POSTs <paramref name="json"/> to create <paramref name="what"/> at most once: after a 5xx, a timeout
+    /// or a dropped connection it looks with <paramref name="findExisting"/> before it POSTs again.</summary>
+    public Task<JsonElement> Create(string path, string json, string what, Func<Task<JsonElement?>> findExisting) =>
+        CreateOnce.Run(_retry, what, () => SendJson(HttpMethod.Post, path, json), findExisting, e => e switch
+        {
+            AzureDevOpsException { Status: >= 500 } azure => $"HTTP {azure.Status}",
+            HttpRequestException http => http.Message,
+            _ => null,
+        });
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? json, string? query, bool resendBlindly = false)
     {
         var uri = new Uri($"{_gitBase}/{path}?{(query is null ? "" : query + "&")}api-version={ApiVersion}");
         using var request = new HttpRequestMessage(method, uri);
+        if (resendBlindly)
+        {
+            request.Options.Set(RetryHandler.ResendBlindly, true);
+        }
+
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");

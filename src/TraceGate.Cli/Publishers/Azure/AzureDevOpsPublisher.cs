@@ -25,7 +25,12 @@ public sealed class AzureDevOpsPublisher(AzureDevOpsApi api)
                 w.WriteString("targetUrl", targetUrl);
             }
         });
-        await api.SendJson(HttpMethod.Post, $"pullRequests/{pullRequestId}/statuses", json).ConfigureAwait(false);
+        // Resent blindly after a lost answer, unlike the thread. Azure DevOps reads statuses per context: "in order
+        // to update a status create a new status with the same genre and name values" (REST API, Pull Request
+        // Statuses). The latest status of a context is the one the PR page shows and a status policy evaluates, so
+        // a second one with the same context, state, description and target changes nothing anyone sees; looking
+        // first would cost a list call per attempt and gain nothing.
+        await api.PostRepeatable($"pullRequests/{pullRequestId}/statuses", json).ConfigureAwait(false);
     }
 
     /// <summary>One thread per check name, found by a hidden marker; re-runs edit its first comment, and the thread
@@ -35,28 +40,18 @@ public sealed class AzureDevOpsPublisher(AzureDevOpsApi api)
         string marker = $"<!-- tracegate:{Uri.EscapeDataString(checkName)} -->";
         string content = marker + "\n" + MarkdownReport.Render(report, CommentLimit - marker.Length - 1);
         string status = report.Conclusion == Conclusion.Success ? "closed" : "active";
-        var threads = await api.Get($"pullRequests/{pullRequestId}/threads").ConfigureAwait(false);
-        foreach (var thread in AzureDevOpsApi.Items(threads))
+        if (await FindThread(pullRequestId, marker).ConfigureAwait(false) is { } thread)
         {
-            if (!thread.TryGetProperty("comments", out var comments) || comments.GetArrayLength() == 0)
-            {
-                continue;
-            }
-
-            var first = comments[0];
-            if (first.TryGetProperty("content", out var c) && c.GetString()?.StartsWith(marker, StringComparison.Ordinal) == true)
-            {
-                long threadId = thread.GetProperty("id").GetInt64();
-                long commentId = first.GetProperty("id").GetInt64();
-                await api.SendJson(HttpMethod.Patch, $"pullRequests/{pullRequestId}/threads/{threadId}/comments/{commentId}",
-                    JsonText.Object(w => w.WriteString("content", content))).ConfigureAwait(false);
-                await api.SendJson(HttpMethod.Patch, $"pullRequests/{pullRequestId}/threads/{threadId}",
-                    JsonText.Object(w => w.WriteString("status", status))).ConfigureAwait(false);
-                return;
-            }
+            long threadId = thread.GetProperty("id").GetInt64();
+            long commentId = thread.GetProperty("comments")[0].GetProperty("id").GetInt64();
+            await api.SendJson(HttpMethod.Patch, $"pullRequests/{pullRequestId}/threads/{threadId}/comments/{commentId}",
+                JsonText.Object(w => w.WriteString("content", content))).ConfigureAwait(false);
+            await api.SendJson(HttpMethod.Patch, $"pullRequests/{pullRequestId}/threads/{threadId}",
+                JsonText.Object(w => w.WriteString("status", status))).ConfigureAwait(false);
+            return;
         }
 
-        await api.SendJson(HttpMethod.Post, $"pullRequests/{pullRequestId}/threads", JsonText.Object(w =>
+        await api.Create($"pullRequests/{pullRequestId}/threads", JsonText.Object(w =>
         {
             w.WriteStartArray("comments");
             w.WriteStartObject();
@@ -66,7 +61,23 @@ public sealed class AzureDevOpsPublisher(AzureDevOpsApi api)
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteString("status", status);
-        })).ConfigureAwait(false);
+        }), $"comment thread on pull request {pullRequestId}", () => FindThread(pullRequestId, marker)).ConfigureAwait(false);
+    }
+
+    /// <summary>The thread whose first comment starts with TraceGate's marker for this check name.</summary>
+    private async Task<JsonElement?> FindThread(int pullRequestId, string marker)
+    {
+        var threads = await api.Get($"pullRequests/{pullRequestId}/threads").ConfigureAwait(false);
+        foreach (var thread in AzureDevOpsApi.Items(threads))
+        {
+            if (thread.TryGetProperty("comments", out var comments) && comments.ValueKind == JsonValueKind.Array && comments.GetArrayLength() > 0
+                && comments[0].TryGetProperty("content", out var c) && c.GetString()?.StartsWith(marker, StringComparison.Ordinal) == true)
+            {
+                return thread;
+            }
+        }
+
+        return null;
     }
 
     public static string Title(Report report) => ScopeLine.Append(report.Conclusion == Conclusion.Success

@@ -14,12 +14,14 @@ public sealed class GitHubApi
 {
     private readonly IConnection _connection;
     private readonly Uri _baseAddress;
+    private readonly RetryHandler? _retry;
 
     public GitHubApi(Uri apiUrl, string token, HttpMessageHandler handler)
     {
         // A trailing slash keeps relative paths under a GHES prefix such as https://ghe.example/api/v3/.
         var baseAddress = new Uri(apiUrl.AbsoluteUri.EndsWith('/') ? apiUrl.AbsoluteUri : apiUrl.AbsoluteUri + "/");
         _baseAddress = baseAddress;
+        _retry = handler as RetryHandler;
         _connection = new Connection(
             new Octokit.ProductHeaderValue("TraceGate", ThisAssembly.Version),
             baseAddress,
@@ -65,6 +67,16 @@ public sealed class GitHubApi
             : await _connection.Patch<RawJson>(uri, content, "application/vnd.github+json").ConfigureAwait(false);
         return Parse(response.Body);
     }
+
+    /// <summary>POSTs <paramref name="json"/> to create <paramref name="what"/> at most once: after a 5xx, a timeout
+    /// or a dropped connection it looks with <paramref name="findExisting"/> before it POSTs again.</summary>
+    public Task<JsonElement> Create(string path, string json, string what, Func<Task<JsonElement?>> findExisting) =>
+        CreateOnce.Run(_retry, what, () => Send(HttpMethod.Post, path, json), findExisting, e => e switch
+        {
+            ApiException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError } api => $"HTTP {(int)api.StatusCode}",
+            HttpRequestException http => http.Message,
+            _ => null,
+        });
 
     /// <summary>Only a next page on the same API host and path is followed: the token is never sent elsewhere.</summary>
     private bool SamePlace(Uri link, string path)

@@ -11,26 +11,20 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
     private string Repo => $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}";
 
     /// <summary>Marks the check in progress. A re-run reuses the check run of the same name on the same commit
-    /// instead of stacking another one.</summary>
+    /// instead of stacking another one, and so does a retry after a create whose answer was lost.</summary>
     public async Task<long> StartCheckRun(string name, string headSha, string? detailsUrl)
     {
-        var existing = await api.Get($"{Repo}/commits/{Uri.EscapeDataString(headSha)}/check-runs?check_name={Uri.EscapeDataString(name)}&filter=latest").ConfigureAwait(false);
-        if (existing.ValueKind == JsonValueKind.Object && existing.TryGetProperty("check_runs", out var runs))
+        if (await FindCheckRun(name, headSha).ConfigureAwait(false) is { } existing)
         {
-            foreach (var run in runs.EnumerateArray())
+            long id = existing.GetProperty("id").GetInt64();
+            await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id}", JsonText.Object(w =>
             {
-                if (run.TryGetProperty("name", out var n) && n.GetString() == name && run.TryGetProperty("id", out var id))
-                {
-                    await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id.GetInt64()}", JsonText.Object(w =>
-                    {
-                        w.WriteString("status", "in_progress");
-                    })).ConfigureAwait(false);
-                    return id.GetInt64();
-                }
-            }
+                w.WriteString("status", "in_progress");
+            })).ConfigureAwait(false);
+            return id;
         }
 
-        var created = await api.Send(HttpMethod.Post, $"{Repo}/check-runs", JsonText.Object(w =>
+        var created = await api.Create($"{Repo}/check-runs", JsonText.Object(w =>
         {
             w.WriteString("name", name);
             w.WriteString("head_sha", headSha);
@@ -39,8 +33,27 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
             {
                 w.WriteString("details_url", detailsUrl);
             }
-        })).ConfigureAwait(false);
+        }), $"check run '{Untrusted.Line(name, 100)}'", () => FindCheckRun(name, headSha)).ConfigureAwait(false);
         return created.GetProperty("id").GetInt64();
+    }
+
+    /// <summary>The latest check run of this name on the commit <paramref name="headSha"/>, if there is one.</summary>
+    private async Task<JsonElement?> FindCheckRun(string name, string headSha)
+    {
+        var existing = await api.Get($"{Repo}/commits/{Uri.EscapeDataString(headSha)}/check-runs?check_name={Uri.EscapeDataString(name)}&filter=latest").ConfigureAwait(false);
+        if (existing.ValueKind == JsonValueKind.Object && existing.TryGetProperty("check_runs", out var runs) && runs.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var run in runs.EnumerateArray())
+            {
+                // The list is the commit's own (commits/{sha}/check-runs): the name is what is left to match.
+                if (run.TryGetProperty("name", out var n) && n.GetString() == name && run.TryGetProperty("id", out _))
+                {
+                    return run.Clone();
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Completes the check run with the report; annotations beyond 50 go in further updates, 50 each.</summary>
@@ -63,22 +76,28 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
         }
     }
 
-    /// <summary>One comment per PR and check name, found by a hidden marker and edited in place on re-runs.</summary>
+    /// <summary>One comment per PR and check name, found by a hidden marker and edited in place on re-runs (and
+    /// found, not posted twice, after a create whose answer was lost).</summary>
     public async Task UpsertComment(int pullNumber, string checkName, Report report)
     {
         string marker = $"<!-- tracegate:{Uri.EscapeDataString(checkName)} -->";
         string body = marker + "\n" + MarkdownReport.Render(report, MarkdownReport.GitHubCheckRunLimit - marker.Length - 1);
-        var comments = await api.GetAll($"{Repo}/issues/{pullNumber}/comments", 3000).ConfigureAwait(false);
-        var mine = comments.FirstOrDefault(c => c.TryGetProperty("body", out var b) && b.GetString()?.StartsWith(marker, StringComparison.Ordinal) == true);
         string json = JsonText.Object(w => w.WriteString("body", body));
-        if (mine.ValueKind == JsonValueKind.Object)
+        if (await FindComment(pullNumber, marker).ConfigureAwait(false) is { } mine)
         {
             await api.Send(HttpMethod.Patch, $"{Repo}/issues/comments/{mine.GetProperty("id").GetInt64()}", json).ConfigureAwait(false);
         }
         else
         {
-            await api.Send(HttpMethod.Post, $"{Repo}/issues/{pullNumber}/comments", json).ConfigureAwait(false);
+            await api.Create($"{Repo}/issues/{pullNumber}/comments", json, $"comment on PR #{pullNumber}", () => FindComment(pullNumber, marker)).ConfigureAwait(false);
         }
+    }
+
+    private async Task<JsonElement?> FindComment(int pullNumber, string marker)
+    {
+        var comments = await api.GetAll($"{Repo}/issues/{pullNumber}/comments", 3000).ConfigureAwait(false);
+        var mine = comments.FirstOrDefault(c => c.TryGetProperty("body", out var b) && b.GetString()?.StartsWith(marker, StringComparison.Ordinal) == true);
+        return mine.ValueKind == JsonValueKind.Object ? mine : null;
     }
 
     public static string Title(Report report) => ScopeLine.Append(report.Conclusion == Conclusion.Success
