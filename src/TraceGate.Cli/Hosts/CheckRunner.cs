@@ -197,6 +197,7 @@ public static class CheckRunner
             Workspace = workspace,
             PrTemplates = templates,
             Facts = facts,
+            Flaky = policy.Tests.Flaky,
         };
         return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks, traceLink, proof) with { Tool = ToolVersion.Info });
     }

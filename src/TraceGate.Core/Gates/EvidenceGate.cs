@@ -273,7 +273,7 @@ public static class EvidenceGate
                 break;
             case FieldKind.TestRef:
                 testRef = TestRef.Parse(chosen.Value, out problem);
-                if (testRef is not null)
+                if (testRef is { HasPath: true })
                 {
                     problem = inputs.Workspace.Probe(testRef.Path) switch
                     {
@@ -359,27 +359,13 @@ public static class EvidenceGate
             return new Check(id, Outcome.Fail,
                 $"{testRef} did not run: no test case in {inputs.TestResultFiles.Count} result file(s) ({cases.Count} test cases) matches it")
             {
-                Hint = "Check the spelling of the test name and path, and that the repro test runs in this CI job.",
+                Hint = "Check the spelling of the test name and path, and that the repro test runs in this CI job; 'tracegate tests list REPORT' prints the reference of every case.",
                 Details = inputs.TestResultFiles.ToList(),
+                Repro = new ReproRun(testRef.ToString(), "not-found", []),
             };
         }
 
-        var failed = matches.FirstOrDefault(m => m.Outcome == TestOutcome.Failed);
-        if (failed is not null)
-        {
-            return new Check(id, Outcome.Fail, $"{testRef} failed: {failed.Message} ({failed.ResultsFile}:{failed.Line})");
-        }
-
-        if (matches.All(m => m.Outcome == TestOutcome.Skipped))
-        {
-            var skipped = matches[0];
-            return new Check(id, Outcome.Fail, $"{testRef} was skipped" + (skipped.Message is { Length: > 0 } m ? $": {m}" : "")
-                + $" ({skipped.ResultsFile}:{skipped.Line})");
-        }
-
-        var passed = matches.First(m => m.Outcome == TestOutcome.Passed);
-        return new Check(id, Outcome.Pass, $"{testRef} passed ({passed.ResultsFile}:{passed.Line})"
-            + (matches.Count > 1 ? $", {matches.Count} cases" : ""));
+        return ReproVerdict.Of(id, testRef, matches, inputs.Flaky);
     }
 
     private static string? MatchPattern(Regex pattern, string value)

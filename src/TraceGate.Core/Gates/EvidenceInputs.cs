@@ -23,6 +23,9 @@ public sealed record EvidenceInputs
     /// the field is a placeholder.</summary>
     public IReadOnlyList<PrTemplate> PrTemplates { get; init; } = [];
 
+    /// <summary><c>tests.flaky</c> from the policy.</summary>
+    public Policy.FlakyMode Flaky { get; init; } = Policy.FlakyMode.Fail;
+
     public required IWorkspace Workspace { get; init; }
 
     /// <summary>Labels, title, branch, author and changed files, for evidence.when, conditional requirements and

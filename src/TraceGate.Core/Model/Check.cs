@@ -35,4 +35,20 @@ public sealed record Check(string Id, Outcome Outcome, string Message)
 
     /// <summary>How many spans the check looked at, for trace rules.</summary>
     public long? Spans { get; init; }
+
+    /// <summary>What the test reports said of the repro, for <c>evidence.&lt;field&gt;.run</c>.</summary>
+    public ReproRun? Repro { get; init; }
+}
+
+/// <summary>
+/// The repro as the test reports showed it. <see cref="Outcome"/> is the verdict's outcome: <c>passed</c>,
+/// <c>failed</c>, <c>errored</c>, <c>skipped</c>, <c>not-run</c>, <c>passed-on-retry</c>, or <c>not-found</c> when no
+/// case matched; with several cases, the first that did not pass.
+/// </summary>
+public sealed record ReproRun(string Reference, string Outcome, IReadOnlyList<ReproCase> Cases);
+
+/// <summary>One test case the reference matched, where the report lists it.</summary>
+public sealed record ReproCase(string File, int Line, string Name, string Outcome, int Attempts)
+{
+    public string? Reason { get; init; }
 }

@@ -71,12 +71,23 @@ public sealed record TestsPolicy(IReadOnlyList<string> Results)
 {
     /// <summary>The base commit's results of the same tests (<c>tests.baseline</c>), for <c>proof.repro</c>.</summary>
     public IReadOnlyList<string> Baseline { get; init; } = [];
+
+    /// <summary><c>tests.flaky</c>: what a repro that passed only on a retry does to <c>evidence.repro.run</c>.</summary>
+    public FlakyMode Flaky { get; init; } = FlakyMode.Fail;
 }
 
 /// <summary><c>proof:</c> what <c>tracegate prove</c> lays over the base commit besides the repro's own file.</summary>
 public sealed record ProofPolicy(IReadOnlyList<string> Tests)
 {
     public static readonly ProofPolicy None = new([]);
+}
+
+/// <summary>A repro that passed only on a retry is not a deterministic reproduction: by default it fails.</summary>
+public enum FlakyMode
+{
+    Fail,
+    Warn,
+    Pass,
 }
 
 /// <summary>The gate's rules. <see cref="Path"/> is null when the documented defaults are used.</summary>

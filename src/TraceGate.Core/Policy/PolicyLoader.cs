@@ -20,7 +20,7 @@ public static partial class PolicyLoader
     private static readonly string[] Stats = ["p50", "p90", "p95", "p99", "min", "max", "avg"];
     private static readonly string[] EvidenceKeys = ["sources", "checklist", "fields", "when", "skip-authors", "skip-labels"];
     private static readonly string[] FieldKeys = ["required", "aliases", "pattern", "key-pattern", "kind", "link", "must-agree", "description", "labels"];
-    private static readonly string[] TestsKeys = ["results", "baseline"];
+    private static readonly string[] TestsKeys = ["results", "baseline", "flaky"];
     private static readonly string[] ProofKeys = ["tests"];
 
     public static PolicyLoadResult Load(string path, string text)
@@ -311,6 +311,7 @@ public static partial class PolicyLoader
         ctx.CheckKeys(map, TestsKeys, "tests");
         var results = new List<string>();
         var baseline = new List<string>();
+        var flaky = FlakyMode.Fail;
         foreach (var (k, v) in map.Children)
         {
             switch (((YamlScalarNode)k).Value)
@@ -321,10 +322,20 @@ public static partial class PolicyLoader
                 case "baseline":
                     baseline.AddRange(Globs(ctx, v, "tests.baseline"));
                     break;
+                case "flaky":
+                    switch (ctx.Scalar(v, "tests.flaky"))
+                    {
+                        case "fail": flaky = FlakyMode.Fail; break;
+                        case "warn": flaky = FlakyMode.Warn; break;
+                        case "pass": flaky = FlakyMode.Pass; break;
+                        case { } other: ctx.Error(v, $"tests.flaky is '{other}': expected fail, warn or pass"); break;
+                    }
+
+                    break;
             }
         }
 
-        return new TestsPolicy(results) { Baseline = baseline };
+        return new TestsPolicy(results) { Baseline = baseline, Flaky = flaky };
     }
 
     private static ProofPolicy LoadProof(Context ctx, YamlNode node)

@@ -225,10 +225,41 @@ public static class JsonReport
                 w.WriteEndArray();
             }
 
+            if (c.Repro is { } repro)
+            {
+                WriteRepro(w, repro);
+            }
+
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+    }
+
+    private static void WriteRepro(Utf8JsonWriter w, ReproRun repro)
+    {
+        w.WriteStartObject("repro");
+        w.WriteString("ref", repro.Reference);
+        w.WriteString("outcome", repro.Outcome);
+        w.WriteStartArray("cases");
+        foreach (var c in repro.Cases)
+        {
+            w.WriteStartObject();
+            w.WriteString("file", c.File);
+            w.WriteNumber("line", c.Line);
+            w.WriteString("name", c.Name);
+            w.WriteString("outcome", c.Outcome);
+            w.WriteNumber("attempts", c.Attempts);
+            if (c.Reason is not null)
+            {
+                w.WriteString("reason", c.Reason);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     private static void WriteEvidenceMembers(Utf8JsonWriter w, Report report)

@@ -17,7 +17,8 @@ public static partial class JsonReportReader
     private static readonly string[] RootMembers = ["conclusion", "tool", "policy", "checks", "evidence", "checklist", "trailers", "proof"];
     private static readonly string[] ProofSideMembers = ["commit", "exitCode", "spans", "repro", "message"];
     private static readonly string[] PolicyMembers = ["source", "defaults", "fields", "links", "traceLink"];
-    private static readonly string[] CheckMembers = ["id", "outcome", "message", "hint", "location", "spans", "stats", "offenders", "details"];
+    private static readonly string[] CheckMembers = ["id", "outcome", "message", "hint", "location", "spans", "stats", "offenders", "details", "repro"];
+    private static readonly string[] ReproOutcomes = ["passed", "failed", "errored", "skipped", "not-run", "passed-on-retry", "not-found"];
     private static readonly string[] StatMembers = ["stat", "unit", "value", "baseline", "budget", "ok"];
     private static readonly string[] OffenderMembers = ["traceId", "spanId", "span", "problem"];
     private static readonly string[] EvidenceMembers = ["value", "source", "line", "label", "commit", "traceId", "url"];
@@ -187,8 +188,35 @@ public static partial class JsonReportReader
             Stats = o.TryGetProperty("stats", out var st) ? Arr(st, at + ".stats", 100).Select((row, i) => ReadStat(row, $"{at}.stats[{i}]")).ToList() : [],
             Offenders = o.TryGetProperty("offenders", out var off) ? Arr(off, at + ".offenders", 1000).Select((x, i) => ReadOffender(x, $"{at}.offenders[{i}]")).ToList() : [],
             Details = o.TryGetProperty("details", out var d) ? Arr(d, at + ".details", 100_000).Select((x, i) => Text(x, $"{at}.details[{i}]")).ToList() : [],
+            Repro = o.TryGetProperty("repro", out var r) ? ReadRepro(r, at + ".repro") : null,
         };
     }
+
+    /// <summary>The repro as the test reports showed it: outcomes from the documented list, file and line of each case.</summary>
+    private static ReproRun ReadRepro(JsonElement e, string at)
+    {
+        var o = Obj(e, at, ["ref", "outcome", "cases"], ["ref", "outcome", "cases"]);
+        var cases = Arr(o.GetProperty("cases"), at + ".cases", 10_000).Select((c, i) =>
+        {
+            string ca = $"{at}.cases[{i}]";
+            var k = Obj(c, ca, ["file", "line", "name", "outcome", "attempts", "reason"], ["file", "line", "name", "outcome", "attempts"]);
+            string file = Text(k.GetProperty("file"), ca + ".file", 4096);
+            if (!IsPlainLine(file))
+            {
+                throw new JsonReportException(ca + ".file", $"'{Show(file)}' is not one line of text");
+            }
+
+            return new ReproCase(file, Count(k.GetProperty("line"), ca + ".line"), Text(k.GetProperty("name"), ca + ".name", 4096),
+                Enum(k.GetProperty("outcome"), ca + ".outcome", ReproOutcomes), Count(k.GetProperty("attempts"), ca + ".attempts"))
+            {
+                Reason = k.TryGetProperty("reason", out var why) ? Text(why, ca + ".reason") : null,
+            };
+        }).ToList();
+        return new ReproRun(Text(o.GetProperty("ref"), at + ".ref", 4096), Enum(o.GetProperty("outcome"), at + ".outcome", ReproOutcomes), cases);
+    }
+
+    // A test report's own file name (absolute on the runner, or a suite name) is shown as text, never linked.
+    private static bool IsPlainLine(string text) => !text.Contains('\n') && !text.Contains('\r');
 
     private static SourceLocation ReadLocation(JsonElement l, string at)
     {

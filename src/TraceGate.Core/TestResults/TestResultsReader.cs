@@ -5,11 +5,19 @@ namespace TraceGate.Core.TestResults;
 public sealed record TestResultsReadResult(IReadOnlyList<TestCaseResult> Cases, InputError? Error);
 
 /// <summary>
-/// Reads JUnit XML (pytest, Maven Surefire, Jest, dotnet test's JUnit logger) and TRX, detected from the root
-/// element. Streaming, with DTDs prohibited: a results file is an artifact of the PR's own test run.
+/// Reads the test report formats runners write, detected from the root element: JUnit XML (<c>testsuites</c>,
+/// <c>testsuite</c>: pytest, Surefire, Jest, vitest, Playwright, Go, nextest, PHPUnit, googletest, Catch2...), TRX
+/// (<c>TestRun</c>), NUnit 3 (<c>test-run</c>), NUnit 2 (<c>test-results</c>) and xUnit.net v1/v2 (<c>assemblies</c>,
+/// <c>assembly</c>). Streaming, with DTDs prohibited and the size and nesting bounded: a report is an artifact of the
+/// PR's own test run.
 /// </summary>
 public static class TestResultsReader
 {
+    /// <summary>Deeper than any report seen (Catch2 and node nest suites a few levels; the corpus tops out at 9).</summary>
+    public const int MaxDepth = 256;
+
+    public const long MaxCharacters = 512L * 1024 * 1024;
+
     public static TestResultsReadResult Read(string path, Stream content)
     {
         var settings = new XmlReaderSettings
@@ -18,25 +26,35 @@ public static class TestResultsReader
             XmlResolver = null,
             IgnoreComments = true,
             IgnoreWhitespace = true,
-            MaxCharactersInDocument = 512L * 1024 * 1024,
+            MaxCharactersInDocument = MaxCharacters,
         };
         XmlReader? reader = null;
         try
         {
             // Create reads the first bytes (the encoding), so it can throw too.
             reader = XmlReader.Create(content, settings);
-            var info = (IXmlLineInfo)reader;
+            var walk = new XmlWalk(path, reader);
             if (reader.MoveToContent() != XmlNodeType.Element)
             {
-                return Fail(path, info, "expected an XML document with <testsuites>, <testsuite> or <TestRun>");
+                return Fail(path, walk.Line, "expected an XML test report: <testsuites>, <testsuite>, <TestRun>, <test-run>, <test-results> or <assemblies>");
             }
 
-            return reader.LocalName switch
+            IReadOnlyList<TestCaseResult>? cases = reader.LocalName switch
             {
-                "testsuites" or "testsuite" => new TestResultsReadResult(ReadJUnit(path, reader, info), null),
-                "TestRun" => new TestResultsReadResult(ReadTrx(path, reader, info), null),
-                var other => Fail(path, info, $"root element <{other}> is not a test report: expected <testsuites> or <testsuite> (JUnit XML) or <TestRun> (TRX)"),
+                "testsuites" or "testsuite" => JUnitReader.Read(walk),
+                "TestRun" => TrxReader.Read(walk),
+                "test-run" => NUnitReader.ReadNUnit3(walk),
+                "test-results" => NUnitReader.ReadNUnit2(walk),
+                "assemblies" or "assembly" => XunitReader.Read(walk),
+                _ => null,
             };
+            return cases is null
+                ? Fail(path, walk.Line, $"root element <{reader.LocalName}> is not a test report: expected <testsuites> or <testsuite> (JUnit XML), <TestRun> (TRX), <test-run> (NUnit 3), <test-results> (NUnit 2) or <assemblies> (xUnit.net)")
+                : new TestResultsReadResult(Retries.Merge(cases), null);
+        }
+        catch (ReportTooDeepException e)
+        {
+            return Fail(path, e.Line, $"elements nest deeper than {MaxDepth} levels: not a test report");
         }
         catch (XmlException e)
         {
@@ -54,112 +72,50 @@ public static class TestResultsReader
         }
     }
 
-    private static TestResultsReadResult Fail(string path, IXmlLineInfo info, string message) =>
-        new([], new InputError(path, info.LineNumber, message));
-
-    private static List<TestCaseResult> ReadJUnit(string path, XmlReader reader, IXmlLineInfo info)
-    {
-        var cases = new List<TestCaseResult>();
-        TestCaseResult? current = null;
-        int caseDepth = -1;
-        do
-        {
-            if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "testcase")
-            {
-                Flush();
-                current = new TestCaseResult(path, info.LineNumber, reader.GetAttribute("classname") ?? "",
-                    reader.GetAttribute("name") ?? "", TestOutcome.Passed)
-                {
-                    File = reader.GetAttribute("file"),
-                };
-                caseDepth = reader.Depth;
-                if (reader.IsEmptyElement)
-                {
-                    Flush();
-                }
-            }
-            else if (reader.NodeType == XmlNodeType.Element && current is not null && reader.Depth == caseDepth + 1)
-            {
-                switch (reader.LocalName)
-                {
-                    case "failure" or "error":
-                        current = current with { Outcome = TestOutcome.Failed, Message = reader.GetAttribute("message") ?? reader.LocalName };
-                        break;
-                    case "skipped" when current.Outcome != TestOutcome.Failed:
-                        current = current with { Outcome = TestOutcome.Skipped, Message = reader.GetAttribute("message") };
-                        break;
-                }
-            }
-            else if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "testcase")
-            {
-                Flush();
-            }
-        }
-        while (reader.Read());
-
-        Flush();
-        return cases;
-
-        void Flush()
-        {
-            if (current is not null)
-            {
-                cases.Add(current);
-                current = null;
-            }
-        }
-    }
-
-    private static List<TestCaseResult> ReadTrx(string path, XmlReader reader, IXmlLineInfo info)
-    {
-        var results = new List<(string TestId, string TestName, string Outcome, int Line)>();
-        var classNames = new Dictionary<string, (string ClassName, string Name)>(StringComparer.OrdinalIgnoreCase);
-        string? unitTestId = null;
-        do
-        {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                continue;
-            }
-
-            switch (reader.LocalName)
-            {
-                case "UnitTestResult":
-                    results.Add((reader.GetAttribute("testId") ?? "", reader.GetAttribute("testName") ?? "",
-                        reader.GetAttribute("outcome") ?? "", info.LineNumber));
-                    break;
-                case "UnitTest":
-                    unitTestId = reader.GetAttribute("id");
-                    break;
-                case "TestMethod" when unitTestId is not null:
-                    classNames[unitTestId] = (reader.GetAttribute("className") ?? "", reader.GetAttribute("name") ?? "");
-                    break;
-            }
-        }
-        while (reader.Read());
-
-        return results.Select(r =>
-        {
-            var (className, method) = classNames.TryGetValue(r.TestId, out var c) ? c : ("", r.TestName);
-            // TRX className may carry the assembly after a comma ("Ns.Class, Assembly"); the name may be qualified.
-            className = className.Split(',')[0].Trim();
-            string name = method.Length > 0 ? method : r.TestName;
-            var outcome = r.Outcome switch
-            {
-                "Passed" or "PassedButRunAborted" => TestOutcome.Passed,
-                "NotExecuted" or "Inconclusive" or "Pending" or "NotRunnable" or "Disconnected" or "Warning" => TestOutcome.Skipped,
-                _ => TestOutcome.Failed,
-            };
-            return new TestCaseResult(path, r.Line, className, name, outcome)
-            {
-                Message = outcome == TestOutcome.Passed ? null : $"outcome {r.Outcome}",
-            };
-        }).ToList();
-    }
+    private static TestResultsReadResult Fail(string path, int line, string message) => new([], new InputError(path, line, message));
 
     private static string StripPosition(string message)
     {
         int i = message.IndexOf(" Line ", StringComparison.Ordinal);
         return i > 0 ? message[..i].TrimEnd(',', ' ') : message;
     }
+}
+
+/// <summary>The reader with its line info and the nesting bound, shared by the format readers.</summary>
+internal sealed class XmlWalk(string path, XmlReader reader)
+{
+    private readonly IXmlLineInfo info = (IXmlLineInfo)reader;
+
+    public string Path { get; } = path;
+
+    public XmlReader Reader { get; } = reader;
+
+    public int Line => info.LineNumber;
+
+    /// <summary>The next node; false at the end. Throws <see cref="ReportTooDeepException"/> over the bound.</summary>
+    public bool Next()
+    {
+        if (!Reader.Read())
+        {
+            return false;
+        }
+
+        if (Reader.Depth > TestResultsReader.MaxDepth)
+        {
+            throw new ReportTooDeepException(Line);
+        }
+
+        return true;
+    }
+
+    public string Attr(string name) => Reader.GetAttribute(name) ?? "";
+
+    public bool IsStart(string name) => Reader.NodeType == XmlNodeType.Element && Reader.LocalName == name;
+
+    public bool IsEnd(string name) => Reader.NodeType == XmlNodeType.EndElement && Reader.LocalName == name;
+}
+
+internal sealed class ReportTooDeepException(int line) : Exception
+{
+    public int Line { get; } = line;
 }

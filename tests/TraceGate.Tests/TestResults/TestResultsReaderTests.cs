@@ -87,7 +87,7 @@ public sealed class TestResultsReaderTests
     public void Read_UnknownRoot_SaysWhatWasExpected()
     {
         ReadText("<html><body/></html>").Error!.ToString()
-            .Should().Be("results.xml:1: root element <html> is not a test report: expected <testsuites> or <testsuite> (JUnit XML) or <TestRun> (TRX)");
+            .Should().Be("results.xml:1: root element <html> is not a test report: expected <testsuites> or <testsuite> (JUnit XML), <TestRun> (TRX), <test-run> (NUnit 3), <test-results> (NUnit 2) or <assemblies> (xUnit.net)");
     }
 
     [Fact]
