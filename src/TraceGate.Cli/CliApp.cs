@@ -90,6 +90,14 @@ public static class CliApp
                 ? throw new UserInputException("--timeout applies only with --wait-idle: the receiver itself runs until SIGTERM or SIGINT")
             : Receiver.ReceiveCommand.Run(ctx, parse.GetValue(listen)!, parse.GetValue(outFile)!, parse.GetValue(format)!, parse.GetValue(pidFile), parse.GetValue(maxBody), parse.GetValue(maxConcurrent), parse.GetValue(grpcListen))));
 
+        var reports = new Argument<string[]>("reports") { Description = "Test reports or globs (JUnit XML, TRX, NUnit, xUnit.net); may be absolute or outside the workspace.", Arity = ArgumentArity.OneOrMore };
+        var listJson = new Option<bool>("--json") { Description = "Print [{\"ref\", \"outcome\", \"file\", \"line\"}] instead of tab-separated lines." };
+        var listWorkspace = new Option<string?>("--workspace") { Description = "The checkout that test file paths are made relative to (default: the current directory)." };
+        var list = new Command("list", "Print every test case of the reports: REFERENCE<TAB>OUTCOME<TAB>FILE:LINE, where REFERENCE is what to write after 'Repro:'.") { reports, listJson, listWorkspace };
+        list.SetAction(parse => exit = Guard(ctx, () => TestsList.Run(ctx, parse.GetValue(reports) ?? [], parse.GetValue(listWorkspace), parse.GetValue(listJson))));
+        var testsCommand = new Command("tests", "Tools for test reports.") { list };
+
+
         var proveBase = new Option<string>("--base") { Description = "The base commit, branch or tag to run the repro on (before the fix), e.g. origin/main. Must be in the local clone.", Required = true };
         var proveRepro = new Option<string?>("--repro") { Description = "The repro test as path::name; default: the repro named in --pr-body, --commits or --git-range (BASE..HEAD when none is given)." };
         var proveTests = new Option<string[]>("--tests") { Description = "Glob of the head's test files (fixtures, helpers) to lay over the base besides the repro's file (repeatable); replaces proof.tests.", Arity = ArgumentArity.ZeroOrMore };
@@ -122,7 +130,7 @@ public static class CliApp
             });
         }));
 
-        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, init, receive, prove };
+        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, testsCommand, init, receive, prove };
         // --version prints the version and the commit, to the run's own output (System.CommandLine's prints only the
         // informational version, to the console).
         root.Options.OfType<VersionOption>().Single().Action = new VersionAction(ctx);

@@ -92,37 +92,101 @@ public static class InputFiles
     public static IReadOnlyList<string> SplitCommits(string text) =>
         text.Split('\0').Where(m => m.Trim().Length > 0).ToList();
 
-    /// <summary>Files matching the globs, relative to the workspace, in a stable order, never outside it.</summary>
+    /// <summary>What a set of globs found: the files, the globs that matched nothing, and the files a glob matched
+    /// that were refused because they resolve outside the checkout (a symbolic link out of it).</summary>
+    public sealed record GlobResult(IReadOnlyList<string> Files, IReadOnlyList<string> Unmatched, IReadOnlyList<(string Glob, string File)> Refused);
+
+    /// <summary>Files matching the globs, relative to the workspace, in a stable order, never outside it: for globs from
+    /// the policy file, which comes from the PR's own branch.</summary>
     public static IReadOnlyList<string> Glob(FileWorkspace workspace, IEnumerable<string> globs, out List<string> unmatched)
     {
-        unmatched = [];
+        var result = Glob(workspace, globs, ciConfigured: false);
+        unmatched = result.Unmatched.Concat(result.Refused.Select(r => r.Glob)).Distinct().ToList();
+        return result.Files;
+    }
+
+    /// <summary>
+    /// Files matching the globs in a stable order. Globs the CI configuration gives (<paramref name="ciConfigured"/>:
+    /// an option, a <c>TRACEGATE_*</c> variable, an action or task input) may be absolute or lead out of the
+    /// workspace with <c>..</c> (Azure writes TRX to <c>$(Agent.TempDirectory)/TestResults</c>); a relative one
+    /// resolves against the workspace. Policy globs stay inside the workspace, and so does every file they match.
+    /// </summary>
+    public static GlobResult Glob(FileWorkspace workspace, IEnumerable<string> globs, bool ciConfigured)
+    {
+        var unmatched = new List<string>();
+        var refused = new List<(string, string)>();
         var all = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var glob in globs)
         {
-            if (GlobRules.Check(glob) is { } problem)
+            if (!ciConfigured && GlobRules.Check(glob) is { } problem)
             {
                 throw new UserInputException($"glob '{glob}': {problem}");
             }
 
-            var matcher = new Matcher(StringComparison.Ordinal);
-            matcher.AddInclude(glob);
-            var result = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(workspace.Root)));
-            int before = all.Count;
-            foreach (var file in result.Files)
+            if (glob.Trim().Length == 0)
             {
-                var full = Path.GetFullPath(Path.Combine(workspace.Root, file.Path));
-                if (workspace.Contains(full))
+                throw new UserInputException("a glob cannot be empty");
+            }
+
+            var (root, pattern) = SplitGlob(workspace.Root, glob);
+            var files = new List<string>();
+            if (pattern is null)
+            {
+                if (File.Exists(root))
+                {
+                    files.Add(root);
+                }
+            }
+            else if (Directory.Exists(root))
+            {
+                var matcher = new Matcher(StringComparison.Ordinal);
+                matcher.AddInclude(pattern);
+                files.AddRange(matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(root))).Files
+                    .Select(f => Path.GetFullPath(Path.Combine(root, f.Path))));
+            }
+
+            int kept = 0;
+            foreach (var full in files)
+            {
+                bool inside = workspace.Contains(full);
+                if (inside || (ciConfigured && !IsInside(full, workspace.Root)))
                 {
                     all.Add(full);
+                    kept++;
+                }
+                else
+                {
+                    // A policy glob's match, or a match inside the checkout that a link leads out of it.
+                    refused.Add((glob, Path.GetRelativePath(workspace.Root, full)));
                 }
             }
 
-            if (!result.HasMatches || all.Count == before && !result.Files.Any())
+            if (files.Count == 0)
             {
                 unmatched.Add(glob);
             }
         }
 
-        return all.ToList();
+        return new GlobResult(all.ToList(), unmatched, refused);
     }
+
+    /// <summary>Splits a glob into the folder its literal leading segments name (resolved against
+    /// <paramref name="baseDir"/>) and the pattern below it; no pattern when the glob names one file.</summary>
+    internal static (string Root, string? Pattern) SplitGlob(string baseDir, string glob)
+    {
+        var segments = glob.Replace('\\', '/').Split('/');
+        int literal = 0;
+        while (literal < segments.Length && segments[literal].IndexOfAny(['*', '?', '[', '{']) < 0)
+        {
+            literal++;
+        }
+
+        bool rooted = glob.StartsWith('/') || glob.StartsWith('\\') || Path.IsPathRooted(glob);
+        string prefix = string.Join('/', segments[..literal]);
+        string root = Path.GetFullPath(rooted ? (prefix.Length == 0 ? "/" : prefix) : Path.Combine(baseDir, prefix.Length == 0 ? "." : prefix));
+        return literal == segments.Length ? (root, null) : (root, string.Join('/', segments[literal..]));
+    }
+
+    private static bool IsInside(string path, string root) =>
+        path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }

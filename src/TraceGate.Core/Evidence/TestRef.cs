@@ -45,7 +45,8 @@ public sealed partial record TestRef(string Path, IReadOnlyList<string> ClassPar
                     : null;
             }
 
-            if (text.Length == 0 || (text.IndexOfAny(['/', '\\']) >= 0 && !text.Any(char.IsWhiteSpace)))
+            // A path and no test ("tests/test_x.py"): a name with '/' has spaces or arguments ("Method(\"a/b\")").
+            if (text.Length == 0 || (text.IndexOfAny(['/', '\\']) >= 0 && !text.Any(char.IsWhiteSpace) && text.IndexOfAny(['(', '[', '#', '<']) < 0))
             {
                 problem = $"'{value}' is not a test reference: expected path::test_name, e.g. tests/test_transfer.py::test_fee_guard_fires";
                 return null;

@@ -353,7 +353,8 @@ public static class EvidenceGate
             };
         }
 
-        var matches = TestMatcher.Find(testRef, cases);
+        // A file or package that did not get to run its tests makes the repro errored, not missing.
+        var matches = TestMatcher.FindForRepro(testRef, cases);
         if (matches.Count == 0)
         {
             return new Check(id, Outcome.Fail,

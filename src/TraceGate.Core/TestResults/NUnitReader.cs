@@ -26,8 +26,11 @@ internal static class NUnitReader
             }
             else if (walk.IsStart("test-case"))
             {
-                string className = walk.Attr("classname");
                 string name = walk.Attr("name");
+                string fullName = walk.Attr("fullname");
+                // Older NUnit 3 writers give only fullname ("Ns.Class.Method"): the class is what precedes the name.
+                string className = walk.Attr("classname") is { Length: > 0 } cn ? cn
+                    : fullName.EndsWith("." + name, StringComparison.Ordinal) ? fullName[..^(name.Length + 1)] : "";
                 var (outcome, reason) = Outcome3(walk.Attr("result"), walk.Attr("label"), walk.Attr("site"));
                 cases.Add(new TestCaseResult(walk.Path, walk.Line, className, name, outcome)
                 {

@@ -32,6 +32,27 @@ public static class TestMatcher
     public static IReadOnlyList<TestCaseResult> Find(TestRef reference, IEnumerable<TestCaseResult> cases) =>
         cases.Where(c => Matches(reference, c)).ToList();
 
+    /// <summary>
+    /// When no case matches: the errors that stopped the reference's file or package from running at all, so the
+    /// repro is reported as errored rather than missing. jest's "Test suite failed to run", pytest's collection
+    /// error (named for the module), go-junit-report's <c>Failure</c> and <c>[build failed]</c> of a package.
+    /// </summary>
+    public static IReadOnlyList<TestCaseResult> FindForRepro(TestRef reference, IReadOnlyList<TestCaseResult> cases) =>
+        Find(reference, cases) is { Count: > 0 } found ? found : FindFileErrors(reference, cases);
+
+    public static IReadOnlyList<TestCaseResult> FindFileErrors(TestRef reference, IEnumerable<TestCaseResult> cases) =>
+        reference.IsDisplayName ? [] : cases.Where(c => c.Outcome == TestOutcome.Errored && IsFileLevel(c, reference)
+            && MatchesPathForm(reference with { ClassParts = [] }, c with { Name = reference.Name })).ToList();
+
+    private static bool IsFileLevel(TestCaseResult c, TestRef r)
+    {
+        string name = Normalize(c.Name);
+        string stem = StripExtension(r.Path).Replace('/', '.');
+        return c.ClassName == "Test suite failed to run" || name == r.Path || PathMatches(name, r.Path)
+            || name == stem || stem.EndsWith("." + name, StringComparison.Ordinal)
+            || name is "Failure" or "[build failed]" or "[setup failed]";
+    }
+
     public static bool Matches(TestRef reference, TestCaseResult c)
     {
         if (reference.IsDisplayName)
@@ -102,11 +123,6 @@ public static class TestMatcher
                 || (classSplit.Count > 0 && c.ClassName.Contains('/', StringComparison.Ordinal) && PathMatches(Normalize(c.ClassName), r.Path));
         }
 
-        if (c.File is { Length: > 0 })
-        {
-            return false;
-        }
-
         if (c.ClassName.Contains("::", StringComparison.Ordinal) && !c.ClassName.Contains(' ', StringComparison.Ordinal))
         {
             // nextest: "crate::binary" for the integration test tests/binary.rs; "crate" alone for the library.
@@ -157,6 +173,12 @@ public static class TestMatcher
     private static bool IsDisplayName(string text, TestCaseResult c)
     {
         string name = c.Name.Trim();
+        if (name.Length == 0)
+        {
+            // googletest's failure outside any test: an unnamed case in a named suite.
+            return c.SuiteName == text;
+        }
+
         if (name == text || ParameterSuffix.Strip(name) == text)
         {
             return true;
