@@ -127,7 +127,8 @@ public static class CheckRunner
 
         if (tracesWanted)
         {
-            hostChecks.AddRange(TraceRunner.Run(workspace, policy.Traces, settings.Traces, settings.Baseline));
+            hostChecks.AddRange(TraceRunner.Run(workspace, policy.Traces, settings.Traces, settings.Baseline,
+                FromCi(ctx, commandLine, "traces"), FromCi(ctx, commandLine, "baseline")));
         }
 
         IReadOnlyList<Core.Evidence.PrTemplate> templates = [];
@@ -155,10 +156,12 @@ public static class CheckRunner
         var resultFiles = new List<string>();
         if (settings.TestResults.Count > 0)
         {
-            (cases, resultFiles, var unmatched) = ReadResults(workspace, settings.TestResults);
+            bool fromCi = FromCi(ctx, commandLine, "test-results");
+            (cases, resultFiles, var unmatched, var refused) = ReadResults(workspace, settings.TestResults, fromCi);
+            AddRefused(hostChecks, refused);
             foreach (var glob in unmatched)
             {
-                hostChecks.Add(new Check("tests.results", Outcome.Fail, $"no test result files matched '{glob}' in the workspace")
+                hostChecks.Add(new Check("tests.results", Outcome.Fail, $"no test result files matched '{glob}'" + (fromCi ? "" : " in the workspace"))
                 {
                     Hint = "Check that the test step wrote its JUnit XML or TRX where tests.results (or --test-results) points.",
                 });
@@ -168,7 +171,8 @@ public static class CheckRunner
         ProofInputs? proof = null;
         if (settings.BaselineTestResults.Count > 0)
         {
-            var (baselineCases, baselineFiles, unmatched) = ReadResults(workspace, settings.BaselineTestResults);
+            var (baselineCases, baselineFiles, unmatched, refused) = ReadResults(workspace, settings.BaselineTestResults, FromCi(ctx, commandLine, "baseline-test-results"));
+            AddRefused(hostChecks, refused);
             proof = new ProofInputs
             {
                 BaselineCases = baselineFiles.Count > 0 ? baselineCases : null,
@@ -258,14 +262,15 @@ public static class CheckRunner
     public static string StripRef(string branch) =>
         branch.StartsWith("refs/heads/", StringComparison.Ordinal) ? branch["refs/heads/".Length..] : branch;
 
-    private static (List<TestCaseResult> Cases, List<string> Files, List<string> Unmatched) ReadResults(FileWorkspace workspace, IReadOnlyList<string> globs)
+    private static (List<TestCaseResult> Cases, List<string> Files, IReadOnlyList<string> Unmatched, IReadOnlyList<(string Glob, string File)> Refused) ReadResults(
+        FileWorkspace workspace, IReadOnlyList<string> globs, bool fromCi)
     {
-        var files = InputFiles.Glob(workspace, globs, out var unmatched);
+        var found = InputFiles.Glob(workspace, globs, fromCi);
         var all = new List<TestCaseResult>();
         var shown = new List<string>();
-        foreach (var file in files)
+        foreach (var file in found.Files)
         {
-            string display = Path.GetRelativePath(workspace.Root, file);
+            string display = InputFiles.Display(workspace, file);
             using var stream = File.OpenRead(file);
             var read = TestResultsReader.Read(display, stream);
             if (read.Error is { } error)
@@ -277,8 +282,26 @@ public static class CheckRunner
             shown.Add(display);
         }
 
-        return (all, shown, unmatched);
+        return (all, shown, found.Unmatched, found.Refused);
     }
+
+    private static void AddRefused(List<Check> hostChecks, IReadOnlyList<(string Glob, string File)> refused)
+    {
+        foreach (var (glob, file) in refused)
+        {
+            hostChecks.Add(new Check("tests.results", Outcome.Fail,
+                $"'{glob}' matched {file}, which resolves outside the checkout (a symbolic link?): refused, not read")
+            {
+                Hint = "Globs from the policy file stay inside the checkout; give a path outside it with --test-results (or TRACEGATE_TEST_RESULTS, or the action/task input).",
+            });
+        }
+    }
+
+    /// <summary>A list setting came from the CI configuration (the command line, an action or task input, or a
+    /// <c>TRACEGATE_*</c> variable), not from the policy file: its globs may then leave the checkout.</summary>
+    private static bool FromCi(RunContext ctx, IReadOnlyDictionary<string, string?> commandLine, string key) =>
+        commandLine.TryGetValue(key, out var v) && v is { Length: > 0 }
+        || ctx.Environment.TryGetValue("TRACEGATE_" + key.ToUpperInvariant().Replace('-', '_'), out var e) && e is { Length: > 0 };
 
     public static GatePolicy LoadPolicy(RunContext ctx, string workspaceDir, string? explicitPath)
     {

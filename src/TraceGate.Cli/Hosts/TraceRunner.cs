@@ -10,7 +10,10 @@ namespace TraceGate.Cli.Hosts;
 /// <summary>Finds the trace files, streams each through the rule engine, and returns the trace checks.</summary>
 public static class TraceRunner
 {
-    public static IReadOnlyList<Check> Run(FileWorkspace workspace, TracesPolicy policy, IReadOnlyList<string> files, IReadOnlyList<string> baseline)
+    /// <param name="filesFromCi">The trace globs came from an option, the environment or an action/task input (they
+    /// may then be absolute or outside the workspace), not from the policy file.</param>
+    public static IReadOnlyList<Check> Run(FileWorkspace workspace, TracesPolicy policy, IReadOnlyList<string> files, IReadOnlyList<string> baseline,
+        bool filesFromCi = false, bool baselineFromCi = false)
     {
         var checks = new List<Check>();
         if (files.Count == 0)
@@ -27,7 +30,7 @@ public static class TraceRunner
             AttributeKeys = RuleEngine.KeysNeeded(policy),
             AllStringValues = policy.RedactionForbid.Count > 0,
         };
-        var (run, runCheck) = ReadAll(workspace, policy, files, options, "traces.files", "trace");
+        var (run, runCheck) = ReadAll(workspace, policy, files, filesFromCi, options, "traces.files", "trace");
         checks.Add(runCheck);
         if (run is null)
         {
@@ -37,7 +40,7 @@ public static class TraceRunner
         RuleEngine? before = null;
         if (baseline.Count > 0)
         {
-            (before, var baselineCheck) = ReadAll(workspace, policy, baseline, options, "traces.baseline", "baseline trace");
+            (before, var baselineCheck) = ReadAll(workspace, policy, baseline, baselineFromCi, options, "traces.baseline", "baseline trace");
             checks.Add(baselineCheck);
         }
 
@@ -46,14 +49,21 @@ public static class TraceRunner
     }
 
     private static (RuleEngine? Engine, Check Check) ReadAll(FileWorkspace workspace, TracesPolicy policy, IReadOnlyList<string> globs,
-        ReadOptions options, string checkId, string what)
+        bool fromCi, ReadOptions options, string checkId, string what)
     {
-        var paths = InputFiles.Glob(workspace, globs, out var unmatched);
+        var found = InputFiles.Glob(workspace, globs, fromCi);
+        var paths = found.Files;
+        var unmatched = found.Unmatched;
+        var refused = found.Refused.Select(r => $"'{r.Glob}' matched {r.File}, which resolves outside the checkout (a symbolic link?): refused").ToList();
         if (paths.Count == 0)
         {
-            return (null, new Check(checkId, Outcome.Fail, $"no {what} files matched {string.Join(", ", globs.Select(g => $"'{g}'"))} in the workspace")
+            return (null, new Check(checkId, Outcome.Fail, refused.Count > 0
+                ? $"no {what} files read: " + string.Join("; ", refused)
+                : $"no {what} files matched {string.Join(", ", globs.Select(g => $"'{g}'"))}" + (fromCi ? "" : " in the workspace"))
             {
-                Hint = "Check that the test run exported its traces where the glob points (a gate that reads nothing never passes).",
+                Hint = refused.Count > 0
+                    ? "Globs from the policy file stay inside the checkout; give a path outside it with --traces (or TRACEGATE_TRACES, or the action/task input)."
+                    : "Check that the test run exported its traces where the glob points (a gate that reads nothing never passes).",
             });
         }
 
@@ -61,7 +71,7 @@ public static class TraceRunner
         var infos = new List<TraceFileInfo>();
         foreach (var path in paths)
         {
-            string display = Path.GetRelativePath(workspace.Root, path);
+            string display = InputFiles.Display(workspace, path);
             try
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
@@ -80,6 +90,7 @@ public static class TraceRunner
         engine.Finish();
         var details = infos.Select(i => $"{i.Path}: {i.Describe()}, {i.Spans} spans").ToList();
         details.AddRange(unmatched.Select(g => $"'{g}' matched no file"));
+        details.AddRange(refused);
         var warnings = infos.Where(i => i.Warning is not null).Select(i => i.Warning!).ToList();
         details.AddRange(warnings);
         var outcome = engine.Spans == 0 ? Outcome.Fail : warnings.Count > 0 ? Outcome.Warn : Outcome.Pass;

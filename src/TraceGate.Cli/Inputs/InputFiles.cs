@@ -187,6 +187,10 @@ public static class InputFiles
         return literal == segments.Length ? (root, null) : (root, string.Join('/', segments[literal..]));
     }
 
+    /// <summary>How a file is named in messages: relative to the workspace when inside it, else its full path.</summary>
+    public static string Display(FileWorkspace workspace, string full) =>
+        IsInside(full, workspace.Root) ? Path.GetRelativePath(workspace.Root, full) : full;
+
     private static bool IsInside(string path, string root) =>
         path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }
