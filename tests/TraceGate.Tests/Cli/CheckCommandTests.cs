@@ -114,12 +114,24 @@ public sealed class CheckCommandTests : IDisposable
         r.Error.Should().StartWith("tracegate: error: artifacts/junit.xml:3: malformed XML");
     }
 
+    // Issue 14: a glob the CI configuration gives may leave the checkout (dotnet test and Azure write results outside
+    // it); one from the policy file, which the PR's own branch carries, still may not.
     [Fact]
-    public void Check_TestResultsGlobLeavingWorkspace_ExitsTwo()
+    public void Check_TestResultsGlobLeavingWorkspace_IsReadFromTheCommandLineAndRefusedFromThePolicy()
     {
-        var r = Run("check", "--pr-body", "pr.md", "--test-results", "../*.xml");
-        r.ExitCode.Should().Be(2);
-        r.Error.Should().Contain("'..' would leave the workspace");
+        using var root = new TempDir();
+        root.Write("ws/tests/t.py", "def test_x(): pass\n");
+        root.Write("ws/pr.md", Body);
+        root.Write("results/junit.xml", "<testsuites><testsuite><testcase classname='tests.t' name='test_x'/></testsuite></testsuites>");
+        string ws = root.File("ws");
+        var r = CliHarness.Run(ws, "check", "--pr-body", "pr.md", "--test-results", "../results/*.xml");
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        r.Out.Should().Contain("tests/t.py::test_x passed");
+
+        root.Write("ws/.tracegate.yml", "tests:\n  results:\n    - ../results/*.xml\n");
+        var fromPolicy = CliHarness.Run(ws, "check", "--pr-body", "pr.md");
+        fromPolicy.ExitCode.Should().Be(2);
+        fromPolicy.Error.Should().Contain("'..' would leave the workspace");
     }
 
     [Fact]
