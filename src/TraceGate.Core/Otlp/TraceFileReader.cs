@@ -93,7 +93,19 @@ public static class TraceFileReader
     {
         var probe = peek.Peek(LinesProbeBytes);
         bool whole = probe.Length < LinesProbeBytes;
-        var key = first == (byte)'{' ? FirstKey(probe, whole) : null;
+        // A UTF-8 byte order mark is not JSON: the streaming readers start after it, their offsets counting it.
+        int bom = probe.StartsWith("\uFEFF"u8) ? 3 : 0;
+        var key = first == (byte)'{' ? FirstKey(probe[bom..], whole) : null;
+        if (bom > 0 && key is "resourceSpans" or "resource_spans" or "batches")
+        {
+            peek.ReadExactly(new byte[bom]);
+            var json = new OtlpJsonReader(options, sink) { TempoDialect = key == "batches" || JsonShapeDetector.FirstIdIsBase64(probe[bom..], whole) == true };
+            json.Read(peek, path, bom, 0);
+            return json.TempoDialect
+                ? new TraceFileInfo(path, TraceFormat.TempoJson, compression, json.Spans) { Variant = WholeJsonDocument.TempoVariant(key == "batches") }
+                : new TraceFileInfo(path, TraceFormat.OtlpJson, compression, json.Spans);
+        }
+
         if (key is "resourceSpans" or "resource_spans")
         {
             if (JsonShapeDetector.FirstIdIsBase64(probe, whole) == true)

@@ -19,14 +19,14 @@ internal static class WholeJsonDocument
             case JsonDocumentKind.Otlp:
             {
                 var json = new OtlpJsonReader(options, sink);
-                json.Read(text.Slice(0, text.Length), path);
+                json.Read(text.Slice(text.Origin, text.Length - text.Origin), path, text.Origin, 0);
                 return new TraceFileInfo(path, TraceFormat.OtlpJson, compression, json.Spans);
             }
 
             case JsonDocumentKind.TempoV1:
             {
                 var json = new OtlpJsonReader(options, sink) { TempoDialect = true };
-                json.Read(text.Slice(0, text.Length), path);
+                json.Read(text.Slice(text.Origin, text.Length - text.Origin), path, text.Origin, 0);
                 return new TraceFileInfo(path, TraceFormat.TempoJson, compression, json.Spans) { Variant = TempoVariant(shape.Batches) };
             }
 
@@ -148,7 +148,7 @@ internal static class WholeJsonDocument
                 {
                     var (start, length) = text.ValueRange(ref r, "error");
                     string error = System.Text.Encoding.UTF8.GetString(text.Bytes.Slice(start, Math.Min(length, 300)));
-                    throw text.Error(start, "Jaeger answered with an error: " + error);
+                    throw text.Error(ref r, "Jaeger answered with an error: " + error);
                 }
                 else
                 {

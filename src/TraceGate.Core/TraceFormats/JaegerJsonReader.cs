@@ -245,7 +245,8 @@ public sealed class JaegerJsonReader(ReadOptions options, ISpanSink sink)
         s.Reset();
         _tags.Clear();
         _refs.Clear();
-        s.Offset = r.TokenStartIndex;
+        long at = r.TokenStartIndex;
+        s.Offset = at + _t.Origin;
         bool haveTrace = false, haveSpan = false;
         ulong startMicros = 0, durationMicros = 0, parentField = 0;
         string? processId = null;
@@ -308,12 +309,12 @@ public sealed class JaegerJsonReader(ReadOptions options, ISpanSink sink)
 
         if (!haveTrace || !haveSpan)
         {
-            throw _t.Error(s.Offset, "a Jaeger span needs a traceID and a spanID");
+            throw _t.Error(at, "a Jaeger span needs a traceID and a spanID");
         }
 
         if (startMicros > ulong.MaxValue / 1000 || durationMicros > (ulong.MaxValue / 1000) - startMicros)
         {
-            throw _t.Error(s.Offset, "startTime or duration is too large (they are microseconds)");
+            throw _t.Error(at, "startTime or duration is too large (they are microseconds)");
         }
 
         s.StartUnixNano = startMicros * 1000;
@@ -321,7 +322,7 @@ public sealed class JaegerJsonReader(ReadOptions options, ISpanSink sink)
         s.ParentSpanId = Parent(s.TraceId) ?? parentField;
         s.Resource = inline ?? (processId is null ? _noProcess
             : processes is not null && processes.TryGetValue(processId, out var p) ? p
-            : throw _t.Error(s.Offset, $"processID '{Clip(processId)}' is not among the trace's processes"));
+            : throw _t.Error(at, $"processID '{Clip(processId)}' is not among the trace's processes"));
 
         int kind = TagTranslation.IndexOf(_tags, "span.kind");
         if (kind >= 0)

@@ -225,7 +225,7 @@ public static class JsonShapeDetector
     /// <summary>True when the document's first traceId and first spanId are both base64 (the protobuf JSON mapping,
     /// as Tempo answers) rather than OTLP JSON's hex. Both must be: one base64 id alone is OTLP JSON written wrong,
     /// and is refused as such.</summary>
-    public static bool FirstIdIsBase64(JsonText text) => FirstIdIsBase64(text.Bytes, true) ?? false;
+    public static bool FirstIdIsBase64(JsonText text) => FirstIdIsBase64(text.Bytes[text.Origin..], true) ?? false;
 
     /// <summary>Looks for the first traceId and spanId strings in <paramref name="json"/>; null when they are not both
     /// found in it.</summary>

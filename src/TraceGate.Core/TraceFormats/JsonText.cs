@@ -19,7 +19,14 @@ public sealed class JsonText
         _bytes = bytes;
         Length = length;
         File = file;
+        // A UTF-8 byte order mark (Windows editors write one) is not JSON: readers start after it, and offsets
+        // still count it, so they name the place in the file.
+        Origin = Bytes.StartsWith("\uFEFF"u8) ? 3 : 0;
     }
+
+    /// <summary>Where the JSON starts in the file: 3 after a byte order mark, else 0. Reader positions are relative
+    /// to it; <see cref="Error(long, string)"/> adds it back.</summary>
+    public int Origin { get; }
 
     public static readonly JsonReaderOptions Options = new()
     {
@@ -63,13 +70,14 @@ public sealed class JsonText
         }
     }
 
-    /// <summary>A read-only stream over part of the document, for a reader that streams (OTLP inside a wrapper).</summary>
+    /// <summary>A read-only stream over part of the file (<paramref name="start"/> counted from the file's start),
+    /// for a reader that streams (OTLP inside a wrapper).</summary>
     public Stream Slice(int start, int length) => new MemoryStream(_bytes, start, length, writable: false);
 
-    /// <summary>How many lines come before <paramref name="offset"/>.</summary>
+    /// <summary>How many lines come before <paramref name="offset"/> (counted from the file's start).</summary>
     public long LinesBefore(int offset) => Bytes[..Math.Clamp(offset, 0, Length)].Count((byte)'\n');
 
-    /// <summary>After a property name: the byte range of its value, leaving the reader at the value's end.</summary>
+    /// <summary>After a property name: the byte range of its value in the file, leaving the reader at the value's end.</summary>
     public (int Start, int Length) ValueRange(ref Utf8JsonReader r, string what)
     {
         Next(ref r, what);
@@ -79,14 +87,15 @@ public sealed class JsonText
             Skip(ref r);
         }
 
-        return (start, (int)r.BytesConsumed - start);
+        return (start + Origin, (int)r.BytesConsumed - start);
     }
 
-    public Utf8JsonReader Reader() => new(Bytes, isFinalBlock: true, new JsonReaderState(Options));
+    public Utf8JsonReader Reader() => new(Bytes[Origin..], isFinalBlock: true, new JsonReaderState(Options));
 
+    /// <summary>An input error at a reader position (relative to <see cref="Origin"/>).</summary>
     public TraceInputException Error(long offset, string message)
     {
-        offset = Math.Clamp(offset, 0, Length);
+        offset = Math.Clamp(offset + Origin, 0, Length);
         long line = 1 + Bytes[..(int)offset].Count((byte)'\n');
         return new TraceInputException($"{File}: line {line} (byte offset {offset}): {message}");
     }

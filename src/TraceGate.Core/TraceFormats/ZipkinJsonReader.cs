@@ -83,7 +83,8 @@ public sealed class ZipkinJsonReader(ReadOptions options, ISpanSink sink)
         var s = _span;
         s.Reset();
         _tags.Clear();
-        s.Offset = r.TokenStartIndex;
+        long at = r.TokenStartIndex;
+        s.Offset = at + _t.Origin;
         bool haveTrace = false, haveId = false, shared = false, haveTimestamp = false;
         ulong parent = 0, micros = 0, durationMicros = 0;
         string? kind = null, service = null, remoteService = null;
@@ -172,7 +173,7 @@ public sealed class ZipkinJsonReader(ReadOptions options, ISpanSink sink)
 
         if (!haveTrace || !haveId)
         {
-            throw _t.Error(s.Offset, "a Zipkin span needs a traceId and an id");
+            throw _t.Error(at, "a Zipkin span needs a traceId and an id");
         }
 
         bool sharedServer = shared && kind == "SERVER";
@@ -183,7 +184,7 @@ public sealed class ZipkinJsonReader(ReadOptions options, ISpanSink sink)
 
         if (micros > ulong.MaxValue / 1000 || durationMicros > (ulong.MaxValue / 1000) - micros)
         {
-            throw _t.Error(s.Offset, "timestamp or duration is too large (they are microseconds)");
+            throw _t.Error(at, "timestamp or duration is too large (they are microseconds)");
         }
 
         s.StartUnixNano = micros * 1000;

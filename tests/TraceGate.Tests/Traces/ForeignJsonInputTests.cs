@@ -68,6 +68,14 @@ public sealed class ForeignJsonInputTests
     }
 
     [Fact]
+    public void AfterAByteOrderMark_OffsetsStillNameThePlaceInTheFile()
+    {
+        var bad = "[{\"traceId\":\"1\",\"id\":\"zz\"}]";
+        var act = () => SpanCollector.ReadBytes([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(bad)], new SpanCollector(), name: "t.json");
+        act.Should().Throw<TraceInputException>().Which.Message.Should().Be($"t.json: line 1 (byte offset {3 + bad.IndexOf("\"zz\"", StringComparison.Ordinal)}): id must be 16 hex digits");
+    }
+
+    [Fact]
     public void DeepNesting_IsRefusedByTheDepthBound()
     {
         var json = "[{\"traceId\":\"1\",\"id\":\"2\",\"x\":" + new string('[', 200) + new string(']', 200) + "}]";

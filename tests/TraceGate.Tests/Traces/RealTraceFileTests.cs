@@ -56,6 +56,24 @@ public sealed class RealTraceFileTests
         sink.Spans.Should().HaveCount(entry.Spans);
     }
 
+    [Theory]
+    [InlineData("jaeger/otlp2jaeger-out.json")]
+    [InlineData("zipkin/skew.json")]
+    [InlineData("tempo/batches-trace-with-virtual-nodes.json")]
+    [InlineData("tempo/trace-with-expired-edges.json")]
+    [InlineData("otlp/example_trace.json")]
+    public void Read_WithByteOrderMark_IsReadAsWithout(string file)
+    {
+        // Windows editors save JSON with a UTF-8 byte order mark.
+        var bytes = File.ReadAllBytes(Path.Combine(Root, file));
+        var plain = new SpanCollector();
+        var withBom = new SpanCollector();
+        var expected = SpanCollector.ReadBytes(bytes, plain, name: file);
+        var info = SpanCollector.ReadBytes([0xEF, 0xBB, 0xBF, .. bytes], withBom, name: file);
+        info.Describe().Should().Be(expected.Describe());
+        withBom.Spans.Should().Equal(plain.Spans);
+    }
+
     [Fact]
     public void Manifest_ListsEveryFileWithItsSource_AndHoldsAtLeast25ReadableFiles()
     {
