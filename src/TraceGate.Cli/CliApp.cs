@@ -65,11 +65,19 @@ public static class CliApp
         }));
         var tracesCommand = new Command("traces", "Tools for trace files.") { summarize };
 
-        var initTraces = new Option<string[]>("--traces") { Description = "Trace files of a good run to draft the rules from.", Arity = ArgumentArity.OneOrMore, Required = true };
+        var initTraces = new Option<string[]>("--traces") { Description = "Trace files of a good run to draft the traces: rules from.", Arity = ArgumentArity.OneOrMore };
+        var initEvidence = new Option<bool>("--evidence") { Description = "Draft the evidence: section from the checkout's PR template (or --pr-template FILE): its labels become aliases of the known fields, or new fields." };
+        var initTemplate = new Option<string?>("--pr-template") { Description = "The PR template to draft from, relative to the workspace and inside it (default: the templates the checkout holds)." };
+        var initWorkspace = new Option<string?>("--workspace") { Description = "The checkout whose PR template is read (default: the current directory)." };
         var initOut = new Option<string>("--out") { Description = "Where to write the draft (default: .tracegate.yml).", DefaultValueFactory = _ => ".tracegate.yml" };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing file." };
-        var init = new Command("init", "Draft a policy from a good run: span names, attributes present on every span of a name, event order, and duration budgets from the measured p95 with a margin.") { initTraces, initOut, force };
-        init.SetAction(parse => exit = Guard(ctx, () => TraceTools.Init(ctx, parse.GetValue(initTraces) ?? [], parse.GetValue(initOut)!, parse.GetValue(force))));
+        var init = new Command("init", "Draft a policy: from a good run (--traces: span names, attributes present on every span of a name, event order, and duration budgets from the measured p95 with a margin) and/or from the checkout's PR template (--evidence).")
+        {
+            initTraces, initEvidence, initTemplate, initWorkspace, initOut, force,
+        };
+        init.SetAction(parse => exit = Guard(ctx, () => TraceTools.Init(ctx, new TraceTools.InitRequest(
+            parse.GetValue(initTraces) ?? [], parse.GetValue(initEvidence), parse.GetValue(initTemplate), parse.GetValue(initWorkspace),
+            parse.GetValue(initOut)!, parse.GetValue(force)))));
 
         var listen = new Option<string>("--listen") { Description = "HOST:PORT or http://HOST:PORT to listen on, with an IP address or localhost (port 0 picks a free port; the ready line says which).", DefaultValueFactory = _ => "127.0.0.1:4318" };
         var outFile = new Option<string>("--out") { Description = "The trace file to write (records are appended).", DefaultValueFactory = _ => "artifacts/traces/traces.pb" };

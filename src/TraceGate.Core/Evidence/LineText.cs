@@ -14,6 +14,10 @@ internal sealed record LineText(string Text, int Line, IReadOnlyList<Link> Links
 {
     public bool Emphasized { get; init; }
 
+    /// <summary>The length of the text of an emphasis the line starts with (<c>**Which issue this PR fixes**
+    /// *(hint)*: fixes #</c>), or 0.</summary>
+    public int LeadingEmphasis { get; init; }
+
     public static IReadOnlyList<LineText> From(ContainerInline? inlines, int firstLine)
     {
         var result = new List<LineText>();
@@ -49,14 +53,24 @@ internal sealed record LineText(string Text, int Line, IReadOnlyList<Link> Links
         private bool _sawEmphasis;
         private bool _textOutsideEmphasis;
 
+        private int _leadingEmphasis = -1;
+
         public LineText Build() => new(_text.ToString(), line, _links, _hadComment, _task)
         {
             Emphasized = _sawEmphasis && !_textOutsideEmphasis,
+            LeadingEmphasis = Math.Max(0, _leadingEmphasis),
         };
 
         /// <summary>A top-level inline of the line: tracks whether anything but emphasis, a colon and spaces is there.</summary>
         public void Top(Inline inline)
         {
+            bool first = _text.Length == 0 && _leadingEmphasis < 0;
+            Append(inline, 0);
+            if (first && _text.Length > 0)
+            {
+                _leadingEmphasis = inline is EmphasisInline ? _text.Length : 0;
+            }
+
             switch (inline)
             {
                 case EmphasisInline:
@@ -72,8 +86,6 @@ internal sealed record LineText(string Text, int Line, IReadOnlyList<Link> Links
                     _textOutsideEmphasis = true;
                     break;
             }
-
-            Append(inline, 0);
         }
 
         private void Append(Inline inline, int depth)

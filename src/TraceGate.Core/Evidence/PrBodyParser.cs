@@ -111,6 +111,9 @@ public static class PrBodyParser
         return sb.ToString();
     }
 
+    /// <summary>The label as written, without the decoration before it and the colon after it.</summary>
+    public static string Undecorated(string label) => StripDecoration(label.Trim().TrimEnd(':').Trim()).Trim();
+
     private static string StripDecoration(string label)
     {
         int i = 0;

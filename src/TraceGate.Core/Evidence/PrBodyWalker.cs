@@ -249,6 +249,13 @@ internal sealed partial class PrBodyWalker(Func<string, bool> isLabel)
     private static Split? SplitLabel(LineText line)
     {
         string text = line.Text;
+        // A whole sentence in italics ("*Urgent production fix: what and why (1-2 sentences).*") is the template's
+        // instruction, not a label.
+        if (line.Emphasized && text.TrimEnd().EndsWith('.'))
+        {
+            return null;
+        }
+
         int colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon > 0 && colon <= MaxLabelLength)
         {
@@ -256,6 +263,17 @@ internal sealed partial class PrBodyWalker(Func<string, bool> isLabel)
             if (label.Length > 0)
             {
                 return new Split(label, text[(colon + 1)..].Trim(), colon + 1);
+            }
+        }
+
+        // "**Which issue this PR fixes** *(optional, in `fixes #<n>` format)*: fixes #": the bold text is the label,
+        // the hint after it is the template's instruction, the value follows the colon.
+        if (line.LeadingEmphasis is > 0 and <= MaxLabelLength && text.IndexOf(':', line.LeadingEmphasis) is int after and > 0)
+        {
+            string label = text[..line.LeadingEmphasis].Trim().TrimEnd(':').Trim();
+            if (label.Length > 0)
+            {
+                return new Split(label, text[(after + 1)..].Trim(), after + 1);
             }
         }
 

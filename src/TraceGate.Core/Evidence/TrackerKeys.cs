@@ -10,7 +10,8 @@ public sealed record TrackerKey(string Key, string? Url);
 /// field's pattern checks the key: Jira <c>…/browse/PAY-123</c> is <c>PAY-123</c>, Linear
 /// <c>linear.app/team/issue/ENG-42/slug</c> is <c>ENG-42</c>, a GitHub issue or pull request URL is
 /// <c>owner/repo#123</c>, an Azure Boards work item URL is <c>AB#123</c>, and GitHub's closing keywords
-/// (<c>Fixes #123</c>, <c>Closes owner/repo#7</c>) give their reference.
+/// (<c>Fixes #123</c>, <c>Closes owner/repo#7</c>) give their reference, as does a key that starts a value
+/// (<c>PAY-1234 – Fee guard fires late</c>).
 /// </summary>
 public static partial class TrackerKeys
 {
@@ -33,6 +34,10 @@ public static partial class TrackerKeys
     // GitHub's closing keywords: https://docs.github.com/en/issues/tracking-your-work-with-issues/using-issues/linking-a-pull-request-to-an-issue
     [GeneratedRegex(@"^(?:(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+)?(?<key>(?:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)?#[0-9]{1,10}|AB#[0-9]{1,10})$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 200)]
     private static partial Regex ClosingReference();
+
+    // "PAY-1234 – Fee guard fires late": a template that asks for "[Jira-ID] – <title>" gets the key first.
+    [GeneratedRegex(@"^\[?(?<key>[A-Z][A-Z0-9_]+-[0-9]+)\]?(?:\s*[-–—:|]\s*|\s+)\S", RegexOptions.CultureInvariant, 200)]
+    private static partial Regex LeadingKey();
 
     /// <summary>The key in the value (or, failing that, in the link that carried it), or null when neither holds a
     /// tracker link. <paramref name="custom"/> is the policy's <c>key-pattern</c>, tried first.</summary>
@@ -79,6 +84,11 @@ public static partial class TrackerKeys
             if (ReferenceEquals(text, value) && Match(ClosingReference(), text.Trim()) is { } closing)
             {
                 return new TrackerKey(closing.Groups["key"].Value, url);
+            }
+
+            if (ReferenceEquals(text, value) && Match(LeadingKey(), text.Trim()) is { } leading)
+            {
+                return new TrackerKey(leading.Groups["key"].Value, url);
             }
         }
 

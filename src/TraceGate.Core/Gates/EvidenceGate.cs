@@ -62,6 +62,7 @@ public static class EvidenceGate
                     {
                         Url = v.Url,
                         OnlyComment = v.OnlyComment,
+                        FromSection = v.Form == LabelForm.Heading,
                     }, v.Parts, template));
                 }
             }
@@ -249,7 +250,9 @@ public static class EvidenceGate
         }
 
         real = real.Select(c => WithKey(field, c)).ToList();
-        var chosen = real.FirstOrDefault(c => c.Source == EvidenceSource.PrBody) ?? real[0];
+        // "## Risk & Rollback Plan" then "- Rollback: revert ...": the labelled line says more than the whole section.
+        var chosen = real.FirstOrDefault(c => c.Source == EvidenceSource.PrBody && !c.FromSection)
+            ?? real.FirstOrDefault(c => c.Source == EvidenceSource.PrBody) ?? real[0];
         var value = new EvidenceValue(field.Name, chosen.Value, chosen.Source, chosen.Line)
         {
             Url = SafeUrl(chosen.Url),

@@ -19,6 +19,9 @@ public sealed record EvidenceCandidate(string Field, string Label, string Value,
     /// <summary>True when the value was only an HTML comment: the template's instructions were left in place.</summary>
     public bool OnlyComment { get; init; }
 
+    /// <summary>True when the value is a heading's whole section: a labelled line for the same field is more specific.</summary>
+    public bool FromSection { get; init; }
+
     /// <summary>The PR template's own text that was all the value held, and the template it came from.</summary>
     public (string Text, string Template)? TemplateText { get; init; }
 }

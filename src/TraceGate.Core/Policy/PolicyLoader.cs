@@ -223,7 +223,13 @@ public static partial class PolicyLoader
                         break;
                     case "aliases":
                         var aliases = ctx.StringList(v, where + ".aliases").Select(a => a.Value).Where(a => a.Trim().Length > 0);
-                        field = field with { Aliases = field.Aliases.Concat(aliases).Distinct(StringComparer.OrdinalIgnoreCase).ToList() };
+                        // A known field's built-in labels come first; a new field's own labels come before its name,
+                        // so that reports call it what the template calls it ("Summary of Change", not "summary-of-change").
+                        field = field with
+                        {
+                            Aliases = (PolicyDefaults.KnownFields.ContainsKey(name) ? field.Aliases.Concat(aliases) : aliases.Concat(field.Aliases))
+                                .Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+                        };
                         break;
                     case "pattern":
                         if (v is YamlScalarNode { Value: "" })

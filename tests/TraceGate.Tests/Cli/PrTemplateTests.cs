@@ -92,4 +92,49 @@ public sealed class PrTemplateTests : IDisposable
         var r = CliHarness.Run(_ws.Path, "check", "--pr-body", "pr.md");
         r.Out.Should().Contain("1 PR template(s) lead outside the checkout and were not read: .github/pull_request_template.md");
     }
+
+    [Fact]
+    public void InitEvidence_NoTemplateInTheCheckout_IsExit2SayingWhereItLooked()
+    {
+        using var empty = new TempDir();
+        var r = CliHarness.Run(empty.Path, "init", "--evidence");
+        r.ExitCode.Should().Be(2);
+        r.Error.Should().Contain("no PR template in the checkout").And.Contain(".github/PULL_REQUEST_TEMPLATE/*.md").And.Contain("--pr-template FILE");
+    }
+
+    [Fact]
+    public void InitEvidence_DraftsKnownFieldsAsAliasesAndNewFieldsFromTheLabels()
+    {
+        using var ws = new TempDir();
+        ws.Write(".github/pull_request_template.md", "## Jira ticket\n<!-- PAY-123 -->\n\n## Rollback Plan\n- Rollback trigger\n\n**Blast radius:**\n\n## Checklist\n- [ ] Tests added\n");
+        var r = CliHarness.Run(ws.Path, "init", "--evidence", "--out", "policy.yml");
+        r.ExitCode.Should().Be(0, r.Error);
+        var policy = TraceGate.Core.Policy.PolicyLoader.Load("policy.yml", File.ReadAllText(ws.File("policy.yml"))).Policy!;
+        policy.Evidence.Fields.Select(f => f.Name).Should().Equal("incident", "rollback", "blast-radius");
+        policy.Evidence.Fields[0].Aliases.Should().Contain("Jira ticket");
+        policy.Evidence.Fields[0].Pattern!.ToString().Should().Be(TraceGate.Core.Policy.PolicyDefaults.IncidentPattern, "a Jira ticket keeps the ticket-key pattern");
+        policy.Evidence.Fields[1].Aliases.Should().Contain(a => a.Equals("rollback plan", StringComparison.OrdinalIgnoreCase));
+        policy.Evidence.Fields[2].Aliases.Should().StartWith("Blast radius");
+        File.ReadAllText(ws.File("policy.yml")).Should().Contain("# The template asks for no trace, invariant, repro");
+    }
+
+    [Fact]
+    public void Init_TracesAndEvidence_WritesOnePolicyWithBothSections()
+    {
+        using var ws = new TempDir();
+        ws.Write(".github/pull_request_template.md", "## Rollback Plan\n- Rollback trigger\n");
+        File.WriteAllBytes(ws.File("good.pb"), File.ReadAllBytes(Repo.Fixture("Traces/Fixtures/payments/good.pb")));
+        var r = CliHarness.Run(ws.Path, "init", "--evidence", "--traces", "good.pb");
+        r.ExitCode.Should().Be(0, r.Error);
+        r.Out.Should().Contain("rules drafted from").And.Contain("1 evidence fields drafted from .github/pull_request_template.md");
+        var policy = TraceGate.Core.Policy.PolicyLoader.Load(".tracegate.yml", File.ReadAllText(ws.File(".tracegate.yml"))).Policy!;
+        policy.Traces.Rules.Should().NotBeEmpty();
+        policy.Evidence.Fields.Select(f => f.Name).Should().Equal("rollback");
+    }
+
+    [Fact]
+    public void Init_WithNeitherTracesNorEvidence_IsExit2()
+    {
+        CliHarness.Run(_ws.Path, "init").ExitCode.Should().Be(2);
+    }
 }
