@@ -17,17 +17,30 @@ proxy_pid=$!
 for _ in $(seq 120); do grep -q "Prism is listening" "$work/prism.log" 2>/dev/null && break; sleep 1; done
 grep -q "Prism is listening" "$work/prism.log" || { tail "$work/prism.log"; echo "azure-e2e: prism did not start"; exit 1; }
 mkdir -p "$work/agent"
+# The example's policy asks for evidence only on bug-fix PRs (evidence.when); the mock's example PR is none
+# ("title 'string'"), so this run uses the same policy without the scope, in a copy of the example: the PR is in
+# scope, holds no evidence, and the gate must fail.
+cp -r "$root/examples/payments" "$work/ws"
+rm -rf "$work/ws/node_modules" "$work/ws/.tracegate"
+python3 - "$work/ws/.tracegate.yml" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+s, n = re.subn(r"\n  when:\n(    .*\n)+", "\n", s)
+assert n == 1, "the example policy's evidence.when block was not found"
+open(p, "w").write(s)
+PY
 set +e
 env -i PATH="$PATH" HOME="$work" \
   TF_BUILD=True BUILD_REASON=PullRequest SYSTEM_COLLECTIONURI="http://127.0.0.1:$proxy_port/acme/" SYSTEM_TEAMPROJECT=payments \
   BUILD_REPOSITORY_ID=repo-1 SYSTEM_PULLREQUEST_PULLREQUESTID=17 SYSTEM_PULLREQUEST_SOURCECOMMITID=1111111111111111111111111111111111111111 \
-  BUILD_BUILDID=99 BUILD_SOURCESDIRECTORY="$root/examples/payments" AGENT_TEMPDIRECTORY="$work/agent" \
+  BUILD_BUILDID=99 BUILD_SOURCESDIRECTORY="$work/ws" AGENT_TEMPDIRECTORY="$work/agent" \
   SYSTEM_ACCESSTOKEN=azdo-e2e-SECRET-token INPUT_CHECK-NAME=TraceGate INPUT_FAIL-ON=failure INPUT_COMMENT=true \
   node TraceGate/index.js >"$work/out" 2>&1
 code=$?
 set -e
 cat "$work/out"
-# The mock's example PR holds no evidence, so the gate fails (exit 1 from the binary, a failed task); what matters
+# The mock's example PR is in scope under this policy and holds no evidence, so the gate fails (exit 1 from the binary, a failed task); what matters
 # here is that the task ran the binary and that every request it posted was valid.
 grep -q "##vso\[task.complete result=Failed;\]a TraceGate gate failed" "$work/out" || { echo "azure-e2e: the handler did not report the failed gate"; exit 1; }
 python3 - "$work/requests.jsonl" <<'PY'
