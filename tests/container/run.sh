@@ -84,6 +84,16 @@ grep -q "Prism is listening" "$work/prism.log" || { tail "$work/prism.log"; say 
 # The runner's layout: a workspace (the bundled example), the event, the file commands.
 mkdir -p "$work/workspace" "$work/workflow" "$work/file_commands"
 cp -r examples/payments/. "$work/workspace/"
+# The example's policy asks for evidence only on bug-fix PRs (evidence.when); GitHub's example PR is none, so this
+# run uses the same policy without the scope: the PR is in scope, holds no evidence, and the evidence gate fails.
+python3 - "$work/workspace/.tracegate.yml" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+s, n = re.subn(r"\n  when:\n(    .*\n)+", "\n", s)
+assert n == 1, "the example policy's evidence.when block was not found"
+open(p, "w").write(s)
+PY
 node -e '
   const all = require("./tests/mock-servers/node_modules/@octokit/webhooks-examples/api.github.com/index.json");
   const ev = all.find(e => e.name === "pull_request").examples.find(x => x.action === "opened");
