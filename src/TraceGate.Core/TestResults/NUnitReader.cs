@@ -10,7 +10,32 @@ namespace TraceGate.Core.TestResults;
 /// </summary>
 internal static class NUnitReader
 {
-    public static List<TestCaseResult> ReadNUnit3(XmlWalk walk)
+    public static List<TestCaseResult> ReadNUnit3(XmlWalk walk) => Read(walk, static w =>
+    {
+        string name = w.Attr("name");
+        string fullName = w.Attr("fullname");
+        // Older NUnit 3 writers give only fullname ("Ns.Class.Method"): the class is what precedes the name.
+        string className = w.Attr("classname") is { Length: > 0 } cn ? cn
+            : fullName.EndsWith("." + name, StringComparison.Ordinal) ? fullName[..^(name.Length + 1)] : "";
+        var (outcome, reason) = Outcome3(w.Attr("result"), w.Attr("label"), w.Attr("site"));
+        return (className, name, outcome, reason);
+    });
+
+    public static List<TestCaseResult> ReadNUnit2(XmlWalk walk) => Read(walk, static w =>
+    {
+        // "Ns.Class.Method(args)": the class is what comes before the last dot outside the arguments.
+        string full = w.Attr("name");
+        int paren = full.IndexOf('(');
+        int dot = (paren < 0 ? full : full[..paren]).LastIndexOf('.');
+        string className = dot > 0 ? full[..dot] : "";
+        string name = dot > 0 ? full[(dot + 1)..] : full;
+        var (outcome, reason) = Outcome2(w.Attr("result"), w.Attr("executed"), w.Attr("success"));
+        return (className, name, outcome, reason);
+    });
+
+    /// <summary>The walk both versions share: a case per <c>test-case</c> (its names and outcome from
+    /// <paramref name="caseOf"/>), and the first line of a <c>message</c> inside a case that did not pass.</summary>
+    private static List<TestCaseResult> Read(XmlWalk walk, Func<XmlWalk, (string ClassName, string Name, TestOutcome Outcome, string? Reason)> caseOf)
     {
         var cases = new List<TestCaseResult>();
         int index = -1;
@@ -26,57 +51,7 @@ internal static class NUnitReader
             }
             else if (walk.IsStart("test-case"))
             {
-                string name = walk.Attr("name");
-                string fullName = walk.Attr("fullname");
-                // Older NUnit 3 writers give only fullname ("Ns.Class.Method"): the class is what precedes the name.
-                string className = walk.Attr("classname") is { Length: > 0 } cn ? cn
-                    : fullName.EndsWith("." + name, StringComparison.Ordinal) ? fullName[..^(name.Length + 1)] : "";
-                var (outcome, reason) = Outcome3(walk.Attr("result"), walk.Attr("label"), walk.Attr("site"));
-                cases.Add(new TestCaseResult(walk.Path, walk.Line, className, name, outcome)
-                {
-                    Message = outcome == TestOutcome.Passed ? null : reason,
-                });
-                index = cases.Count - 1;
-                caseDepth = r.Depth;
-            }
-            else if (r.NodeType == System.Xml.XmlNodeType.Element && r.LocalName == "message" && index >= 0 && r.Depth > caseDepth
-                     && cases[index].Outcome != TestOutcome.Passed)
-            {
-                inMessage = !r.IsEmptyElement;
-            }
-            else if (walk.IsEnd("test-case"))
-            {
-                caseDepth = int.MaxValue;
-            }
-        }
-        while (walk.Next());
-
-        return cases;
-    }
-
-    public static List<TestCaseResult> ReadNUnit2(XmlWalk walk)
-    {
-        var cases = new List<TestCaseResult>();
-        int index = -1;
-        int caseDepth = -1;
-        bool inMessage = false;
-        do
-        {
-            var r = walk.Reader;
-            if (inMessage && r.NodeType is System.Xml.XmlNodeType.Text or System.Xml.XmlNodeType.CDATA)
-            {
-                cases[index] = cases[index] with { Message = Join(cases[index].Message, FirstLine(r.Value)) };
-                inMessage = false;
-            }
-            else if (walk.IsStart("test-case"))
-            {
-                // "Ns.Class.Method(args)": the class is what comes before the last dot outside the arguments.
-                string full = walk.Attr("name");
-                int paren = full.IndexOf('(');
-                int dot = (paren < 0 ? full : full[..paren]).LastIndexOf('.');
-                string className = dot > 0 ? full[..dot] : "";
-                string name = dot > 0 ? full[(dot + 1)..] : full;
-                var (outcome, reason) = Outcome2(walk.Attr("result"), walk.Attr("executed"), walk.Attr("success"));
+                var (className, name, outcome, reason) = caseOf(walk);
                 cases.Add(new TestCaseResult(walk.Path, walk.Line, className, name, outcome)
                 {
                     Message = outcome == TestOutcome.Passed ? null : reason,
