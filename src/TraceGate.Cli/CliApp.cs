@@ -105,6 +105,19 @@ public static class CliApp
         list.SetAction(parse => exit = Guard(ctx, () => TestsList.Run(ctx, parse.GetValue(reports) ?? [], parse.GetValue(listWorkspace), parse.GetValue(listJson))));
         var testsCommand = new Command("tests", "Tools for test reports.") { list };
 
+        var exportTraceId = new Option<string>("--trace-id") { Description = "The trace to fetch: 32 hex digits (16 for a 64-bit id).", Required = true };
+        var exportFrom = new Option<string>("--from") { Description = "The backend: jaeger=URL (asks /api/v3/traces/ID, then /api/traces/ID) or tempo=URL (/api/traces/ID).", Required = true };
+        var exportTokenEnv = new Option<string?>("--token-env") { Description = "The environment variable holding the backend's bearer token (never printed)." };
+        var exportOut = new Option<string?>("--out") { Description = "Write the OTLP JSON here (default: standard output), e.g. incidents/INC-2471/trace.json." };
+        var export = new Command("export", "Fetch one trace from Jaeger or Tempo and write it as OTLP JSON, to commit under incidents/ (traces in a backend expire; a committed file does not).")
+        {
+            exportTraceId, exportFrom, exportTokenEnv, exportOut,
+        };
+        export.SetAction(parse => exit = Guard(ctx, () => Incidents.IncidentExport.Run(ctx,
+            new Incidents.IncidentExport.Request(parse.GetValue(exportTraceId)!, parse.GetValue(exportFrom)!, parse.GetValue(exportTokenEnv), parse.GetValue(exportOut)),
+            handlerFactory, retry)));
+        var incidentCommand = new Command("incident", "Tools for an incident's traces.") { export };
+
 
         var proveBase = new Option<string>("--base") { Description = "The base commit, branch or tag to run the repro on (before the fix), e.g. origin/main. Must be in the local clone.", Required = true };
         var proveRepro = new Option<string?>("--repro") { Description = "The repro test as path::name; default: the repro named in --pr-body, --commits or --git-range (BASE..HEAD when none is given)." };
@@ -138,7 +151,7 @@ public static class CliApp
             });
         }));
 
-        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, testsCommand, init, receive, prove };
+        var root = new RootCommand("TraceGate: proof, not stories. Checks that a bug-fix PR carries its evidence.") { check, evidence, tracesCommand, testsCommand, incidentCommand, init, receive, prove };
         // --version prints the version and the commit, to the run's own output (System.CommandLine's prints only the
         // informational version, to the console).
         root.Options.OfType<VersionOption>().Single().Action = new VersionAction(ctx);

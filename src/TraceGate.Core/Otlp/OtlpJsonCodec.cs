@@ -13,10 +13,12 @@ public static class OtlpJsonCodec
 {
     private const int MaxNesting = 32;
 
-    public static ExportTraceServiceRequest Parse(JsonElement root)
+    /// <param name="tempo">A Tempo answer: the protobuf JSON mapping's base64 ids are accepted besides hex, and
+    /// <c>batches</c> (Tempo before 2.6) for <c>resourceSpans</c>.</param>
+    public static ExportTraceServiceRequest Parse(JsonElement root, bool tempo = false)
     {
         var request = new ExportTraceServiceRequest();
-        foreach (var rs in Array(root, "resourceSpans", "resource_spans"))
+        foreach (var rs in tempo ? Array(root, "resourceSpans", "resource_spans", "batches") : Array(root, "resourceSpans", "resource_spans"))
         {
             var resourceSpans = new ResourceSpans { SchemaUrl = Str(rs, "schemaUrl", "schema_url") };
             if (Obj(rs, "resource") is { } res)
@@ -36,7 +38,7 @@ public static class OtlpJsonCodec
 
                 foreach (var s in Array(ss, "spans"))
                 {
-                    scopeSpans.Spans.Add(ParseSpan(s));
+                    scopeSpans.Spans.Add(ParseSpan(s, tempo));
                 }
 
                 resourceSpans.ScopeSpans.Add(scopeSpans);
@@ -48,13 +50,13 @@ public static class OtlpJsonCodec
         return request;
     }
 
-    private static Span ParseSpan(JsonElement s)
+    private static Span ParseSpan(JsonElement s, bool tempo)
     {
         var span = new Span
         {
-            TraceId = Hex(Str(s, "traceId", "trace_id"), 16, "traceId"),
-            SpanId = Hex(Str(s, "spanId", "span_id"), 8, "spanId"),
-            ParentSpanId = Hex(Str(s, "parentSpanId", "parent_span_id"), 8, "parentSpanId"),
+            TraceId = Hex(Str(s, "traceId", "trace_id"), 16, "traceId", tempo),
+            SpanId = Hex(Str(s, "spanId", "span_id"), 8, "spanId", tempo),
+            ParentSpanId = Hex(Str(s, "parentSpanId", "parent_span_id"), 8, "parentSpanId", tempo),
             TraceState = Str(s, "traceState", "trace_state"),
             Name = Str(s, "name"),
             Kind = (Span.Types.SpanKind)Enum(s, "kind", "SPAN_KIND_", ["UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"]),
@@ -75,7 +77,7 @@ public static class OtlpJsonCodec
 
         foreach (var l in Array(s, "links"))
         {
-            var link = new Span.Types.Link { TraceId = Hex(Str(l, "traceId", "trace_id"), 16, "links.traceId"), SpanId = Hex(Str(l, "spanId", "span_id"), 8, "links.spanId"), TraceState = Str(l, "traceState", "trace_state") };
+            var link = new Span.Types.Link { TraceId = Hex(Str(l, "traceId", "trace_id"), 16, "links.traceId", tempo), SpanId = Hex(Str(l, "spanId", "span_id"), 8, "links.spanId", tempo), TraceState = Str(l, "traceState", "trace_state") };
             link.Attributes.AddRange(Attributes(l));
             span.Links.Add(link);
         }
@@ -266,11 +268,21 @@ public static class OtlpJsonCodec
         w.WriteEndArray();
     }
 
-    private static ByteString Hex(string text, int bytes, string what)
+    private static ByteString Hex(string text, int bytes, string what, bool tempo = false)
     {
         if (text.Length == 0)
         {
             return ByteString.Empty;
+        }
+
+        // The protobuf JSON mapping writes bytes as base64: 24 characters for 16 bytes, 12 for 8.
+        if (tempo && text.Length == (bytes + 2) / 3 * 4)
+        {
+            var decoded = new byte[bytes + 2];
+            if (Convert.TryFromBase64String(text, decoded, out int written) && written == bytes)
+            {
+                return ByteString.CopyFrom(decoded, 0, bytes);
+            }
         }
 
         if (text.Length != bytes * 2)
