@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using TraceGate.Core.Otlp.Proto;
+using TraceGate.Core.Rules;
 
 // The benchmark's data generator and its two C# peers. Each peer checks the same rules as the bench policy:
 // validate carries transfer.from/to/amount/fee; apply has events fee_debit, debit, credit in order and no
@@ -28,7 +29,7 @@ static int Profile(string file, string policyPath)
     var policy = TraceGate.Core.Policy.PolicyLoader.Load(policyPath, File.ReadAllText(policyPath)).Policy!.Traces;
     // BENCH_WORKERS=1 shows the one-thread cost of the JSON lines path (the default uses every core).
     int workers = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WORKERS"), out int w) ? w : Environment.ProcessorCount;
-    var options = new TraceGate.Core.Traces.ReadOptions { AttributeKeys = TraceGate.Core.Traces.RuleEngine.KeysNeeded(policy), JsonWorkers = workers };
+    var options = new TraceGate.Core.Traces.ReadOptions { AttributeKeys = TraceGate.Core.Rules.RuleEngine.KeysNeeded(policy), JsonWorkers = workers };
     for (int round = 0; round < 3; round++)
     {
         var sw = Stopwatch.StartNew();
@@ -39,7 +40,7 @@ static int Profile(string file, string policyPath)
 
         var read = sw.Elapsed.TotalSeconds;
         sw.Restart();
-        var engine = new TraceGate.Core.Traces.RuleEngine(policy);
+        var engine = new TraceGate.Core.Rules.RuleEngine(policy);
         using (var s = File.OpenRead(file))
         {
             TraceGate.Core.Otlp.TraceFileReader.Read(file, s, options, engine);

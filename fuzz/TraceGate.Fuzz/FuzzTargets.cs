@@ -9,6 +9,7 @@ using TraceGate.Core.Rendering;
 using TraceGate.Core.TestResults;
 using TraceGate.Core.TraceFormats;
 using TraceGate.Core.Traces;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Fuzz;
 

@@ -60,7 +60,7 @@ public static class CliApp
         var summarize = new Command("summarize", "Print, per span name: count, error count, p50/p95/max and the attributes seen. Useful when writing rules.") { files };
         summarize.SetAction(parse => exit = Guard(ctx, () =>
         {
-            ctx.Out.Write(TraceTools.Summarize(ctx, parse.GetValue(files) ?? []).RenderTable());
+            ctx.Out.Write(TraceTools.Summarize(ctx, parse.GetValue(files) ?? []) is var s ? SpanSummaryTable.Render(s) : "");
             return ExitCodes.Success;
         }));
         var tracesCommand = new Command("traces", "Tools for trace files.") { summarize };

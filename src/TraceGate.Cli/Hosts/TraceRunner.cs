@@ -4,6 +4,7 @@ using TraceGate.Core.Model;
 using TraceGate.Core.Otlp;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Cli.Hosts;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 using TraceGate.Core.Policy;
+using TraceGate.Core.PolicyFile;
 
 namespace TraceGate.Cli.Inputs;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using TraceGate.Cli.Hosts;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Cli.Receiver;
 
@@ -154,6 +155,6 @@ public static class ReceiveCommand
     private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(5);
 
     public static TimeSpan ParseDuration(string text, string option) =>
-        TraceGate.Core.Traces.Quantities.Nanos(text) is { } ns && ns / 100 < TimeSpan.MaxValue.Ticks ? TimeSpan.FromTicks((long)(ns / 100))
+        TraceGate.Core.Rules.Quantities.Nanos(text) is { } ns && ns / 100 < TimeSpan.MaxValue.Ticks ? TimeSpan.FromTicks((long)(ns / 100))
             : throw new UserInputException($"{option} '{text}': expected a duration such as 2s or 500ms");
 }

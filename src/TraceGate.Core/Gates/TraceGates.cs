@@ -2,6 +2,7 @@ using System.Globalization;
 using TraceGate.Core.Model;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Core.Gates;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using TraceGate.Core.Traces;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Core.Otlp;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Core.Policy;
 

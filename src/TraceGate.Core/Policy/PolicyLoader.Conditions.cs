@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
+using TraceGate.Core.PolicyFile;
 
 namespace TraceGate.Core.Policy;
 

@@ -2,6 +2,9 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using TraceGate.Core.Traces;
 using YamlDotNet.RepresentationModel;
+using TraceGate.Core.Rules;
+using TraceGate.Core.Model;
+using TraceGate.Core.PolicyFile;
 
 namespace TraceGate.Core.Policy;
 
@@ -427,13 +430,13 @@ public static partial class PolicyLoader
                         {
                             foreach (var (kind, kindNode) in ctx.StringList(rv, "traces.redaction.forbid"))
                             {
-                                if (Traces.Redaction.Known.Contains(kind))
+                                if (Redaction.Known.Contains(kind))
                                 {
                                     forbid.Add(kind);
                                 }
                                 else
                                 {
-                                    ctx.Error(kindNode, $"unknown detector '{kind}' in traces.redaction.forbid: expected {string.Join(", ", Traces.Redaction.Known)}");
+                                    ctx.Error(kindNode, $"unknown detector '{kind}' in traces.redaction.forbid: expected {string.Join(", ", Redaction.Known)}");
                                 }
                             }
                         }
@@ -492,8 +495,8 @@ public static partial class PolicyLoader
 
         ctx.CheckKeys(map, RuleKeys, where);
         string id = $"rules[{index}]";
-        Traces.Selector? selector = null;
-        var rule = new TraceRule(id, Line(node), new Traces.Selector("", []));
+        Selector? selector = null;
+        var rule = new TraceRule(id, Line(node), new Selector("", []));
         bool hasSelect = false;
         foreach (var (k, v) in map.Children)
         {
@@ -519,7 +522,7 @@ public static partial class PolicyLoader
                     hasSelect = true;
                     if (ctx.Scalar(v, at) is { } text)
                     {
-                        selector = Traces.SelectorParser.Parse(text, out var error);
+                        selector = SelectorParser.Parse(text, out var error);
                         if (selector is null)
                         {
                             ctx.Error(v, $"{at}: {error}");
@@ -530,7 +533,7 @@ public static partial class PolicyLoader
                 case "count":
                     if (ctx.Scalar(v, at) is { } count)
                     {
-                        if (Traces.Quantities.Count(count, out var error) is { } c)
+                        if (Quantities.Count(count, out var error) is { } c)
                         {
                             rule = rule with { Count = c };
                         }
@@ -556,7 +559,7 @@ public static partial class PolicyLoader
                                     ctx.Error(av, $"{at}.{name}: '{bare}' is not a check: did you mean '{meant}'? "
                                         + $"To compare the attribute with the text '{bare}', write '== {bare}'");
                                 }
-                                else if (Traces.Quantities.Attribute(name, cond, out var error) is { } check)
+                                else if (Quantities.Attribute(name, cond, out var error) is { } check)
                                 {
                                     list.Add(check);
                                 }
@@ -596,7 +599,7 @@ public static partial class PolicyLoader
                             string stat = ((YamlScalarNode)dk).Value ?? "";
                             if (Stats.Contains(stat) && ctx.Scalar(dv, at + "." + stat) is { } limit)
                             {
-                                if (Traces.Quantities.DurationLimit(limit, out var error) is { } c)
+                                if (Quantities.DurationLimit(limit, out var error) is { } c)
                                 {
                                     budgets.Add(new DurationBudget(stat, c));
                                 }
@@ -621,7 +624,7 @@ public static partial class PolicyLoader
                             string stat = ((YamlScalarNode)bk).Value ?? "";
                             if (Stats.Contains(stat) && ctx.Scalar(bv, at + "." + stat) is { } limit)
                             {
-                                if (Traces.Quantities.ChangeLimit(stat, limit, out var error) is { } b)
+                                if (Quantities.ChangeLimit(stat, limit, out var error) is { } b)
                                 {
                                     budgets.Add(b);
                                 }

@@ -1,5 +1,6 @@
 using System.Text;
 using TraceGate.Core.Model;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Core.Rendering;
 
@@ -62,8 +63,8 @@ public static class ConsoleReport
 
     public static string StatText(StatRow row)
     {
-        string now = row.IsDuration ? Core.Traces.Quantities.FormatNanos(row.After) : row.After.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string before = row.Before is { } b ? $" (baseline {(row.IsDuration ? Core.Traces.Quantities.FormatNanos(b) : b.ToString(System.Globalization.CultureInfo.InvariantCulture))})" : "";
+        string now = row.IsDuration ? Quantities.FormatNanos(row.After) : row.After.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string before = row.Before is { } b ? $" (baseline {(row.IsDuration ? Quantities.FormatNanos(b) : b.ToString(System.Globalization.CultureInfo.InvariantCulture))})" : "";
         string budget = row.Budget is { } t ? $", budget {Untrusted.Line(t, 200)}" : "";
         return $"{Untrusted.Line(row.Stat, 20)} {now}{before}{budget}";
     }

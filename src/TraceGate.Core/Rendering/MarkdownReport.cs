@@ -1,5 +1,6 @@
 using System.Text;
 using TraceGate.Core.Model;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Core.Rendering;
 
@@ -79,7 +80,7 @@ public static class MarkdownReport
             {
                 foreach (var row in check.Stats)
                 {
-                    string Fmt(double v) => row.IsDuration ? Core.Traces.Quantities.FormatNanos(v) : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    string Fmt(double v) => row.IsDuration ? Quantities.FormatNanos(v) : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     string change = row.Before is { } b && b != 0 && row.IsDuration
                         ? ((row.After - b) / b * 100).ToString("+0.#;-0.#;0", System.Globalization.CultureInfo.InvariantCulture) + "%"
                         : "";

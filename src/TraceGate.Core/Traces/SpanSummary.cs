@@ -1,13 +1,10 @@
-using System.Globalization;
-using System.Text;
-
 namespace TraceGate.Core.Traces;
 
 /// <summary>Per span name: count, errors, durations, and which attributes and event sequences the spans carry.
 /// Feeds <c>tracegate traces summarize</c> and <c>tracegate init</c>.</summary>
 public sealed class SpanSummary : ISpanSink
 {
-    private const int MaxNames = 1000;
+    public const int MaxNames = 1000;
 
     public SortedDictionary<(string Service, string Name), NameStats> Names { get; } = [];
 
@@ -71,30 +68,5 @@ public sealed class SpanSummary : ISpanSink
         /// <summary>The event names, when every span of the name recorded the same sequence.</summary>
         public IReadOnlyList<string>? CommonEvents =>
             EventSequences.Count == 1 && EventSequences.Keys.First() is { Length: > 0 } seq ? seq.Split('\u0001') : null;
-    }
-
-    public string RenderTable()
-    {
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"{Spans} spans, {Names.Count} span names\n");
-        sb.Append("service / span name                       count  errors       p50       p95       max  attributes\n");
-        foreach (var ((service, name), s) in Names)
-        {
-            string label = Rendering.Untrusted.Line((service.Length > 0 ? service + " / " : "") + name, 40);
-            sb.Append(CultureInfo.InvariantCulture, $"{label,-40} {s.Count,7} {s.Errors,7} {Quantities.FormatNanos(s.Percentile(50)),9} {Quantities.FormatNanos(s.Percentile(95)),9} {Quantities.FormatNanos(s.Durations.Max()),9}  ");
-            sb.Append(Rendering.Untrusted.Line(string.Join(", ", s.Attributes.Select(a => a.Value == s.Count ? a.Key : $"{a.Key} ({a.Value})")), 400));
-            sb.Append('\n');
-            if (s.CommonEvents is { } events)
-            {
-                sb.Append("    events: ").Append(Rendering.Untrusted.Line(string.Join(", ", events), 300)).Append('\n');
-            }
-        }
-
-        if (Dropped > 0)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"{Dropped} spans of further names were not summarised (over {MaxNames} names)\n");
-        }
-
-        return sb.ToString();
     }
 }

@@ -1,6 +1,7 @@
 using FluentAssertions;
 using TraceGate.Core.Policy;
 using TraceGate.Tests.TestInfrastructure;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Tests.Policy;
 

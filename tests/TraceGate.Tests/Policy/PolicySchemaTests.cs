@@ -6,6 +6,7 @@ using Json.Schema;
 using TraceGate.Core.Policy;
 using TraceGate.Tests.TestInfrastructure;
 using YamlDotNet.RepresentationModel;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Tests.Policy;
 
@@ -59,7 +60,7 @@ public sealed class PolicySchemaTests
         var stats = (string[])typeof(PolicyLoader).GetField("Stats", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
         At("/$defs/budgets/propertyNames/enum").AsArray().Select(s => s!.GetValue<string>()).Should().BeEquivalentTo(stats);
         At("/properties/traces/properties/redaction/properties/forbid/items/enum").AsArray().Select(s => s!.GetValue<string>())
-            .Should().BeEquivalentTo(TraceGate.Core.Traces.Redaction.Known);
+            .Should().BeEquivalentTo(TraceGate.Core.Rules.Redaction.Known);
     }
 
     [Fact]
@@ -119,12 +120,12 @@ public sealed class PolicySchemaTests
     [Fact]
     public void InitDraft_StartsWithSchemaCommentAndValidates()
     {
-        string draft = TraceGate.Core.Traces.PolicyDraft.Render(
+        string draft = TraceGate.Core.Policy.PolicyDraft.Render(
             TraceGate.Cli.Hosts.TraceTools.Summarize(new TraceGate.Cli.Hosts.RunContext(TextWriter.Null, TextWriter.Null, new Dictionary<string, string?>(), Repo.Root, false),
                 [Path.Combine(Repo.Example, "artifacts", "traces", "transfer-tests.pb")]),
             "artifacts/traces/**/*");
-        draft.Should().StartWith($"# yaml-language-server: $schema={TraceGate.Core.Traces.PolicyDraft.SchemaUrl}\n");
-        SchemaNode["$id"]!.GetValue<string>().Should().Be(TraceGate.Core.Traces.PolicyDraft.SchemaUrl);
+        draft.Should().StartWith($"# yaml-language-server: $schema={TraceGate.Core.Policy.PolicyDraft.SchemaUrl}\n");
+        SchemaNode["$id"]!.GetValue<string>().Should().Be(TraceGate.Core.Policy.PolicyDraft.SchemaUrl);
         PolicyLoader.Load("draft.yml", draft).Policy.Should().NotBeNull();
         Errors(draft).Should().BeEmpty();
     }

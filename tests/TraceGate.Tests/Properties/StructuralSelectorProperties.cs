@@ -3,6 +3,7 @@ using TraceGate.Core.Gates;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
 using TraceGate.Tests.TestInfrastructure;
+using TraceGate.Core.Rules;
 using ProtoSpan = TraceGate.Core.Otlp.Proto.Span;
 
 namespace TraceGate.Tests.Properties;

@@ -4,6 +4,7 @@ using Json.Schema;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Rendering;
 using TraceGate.Tests.TestInfrastructure;
+using TraceGate.Core.Model;
 
 namespace TraceGate.Tests.Rendering;
 

@@ -8,6 +8,7 @@ using TraceGate.Core.Otlp.Proto;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
 using TraceGate.Tests.TestInfrastructure;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Tests.Traces;
 

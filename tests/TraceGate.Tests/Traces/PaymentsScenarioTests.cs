@@ -5,6 +5,7 @@ using TraceGate.Core.Otlp;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
 using TraceGate.Tests.TestInfrastructure;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Tests.Traces;
 

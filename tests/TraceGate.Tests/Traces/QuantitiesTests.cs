@@ -1,6 +1,7 @@
 using FluentAssertions;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Tests.Traces;
 

@@ -4,6 +4,7 @@ using TraceGate.Core.Model;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
 using TraceGate.Tests.TestInfrastructure;
+using TraceGate.Core.Rules;
 
 namespace TraceGate.Tests.Traces;
 

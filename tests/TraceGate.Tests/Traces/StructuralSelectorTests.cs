@@ -4,6 +4,7 @@ using TraceGate.Core.Model;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
 using TraceGate.Tests.TestInfrastructure;
+using TraceGate.Core.Rules;
 using ProtoSpan = TraceGate.Core.Otlp.Proto.Span;
 
 namespace TraceGate.Tests.Traces;

@@ -1,6 +1,6 @@
 using TraceGate.Core.Traces;
 
-namespace TraceGate.Core.Policy;
+namespace TraceGate.Core.Rules;
 
 public enum CompareOp
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using TraceGate.Core.Policy;
 
-namespace TraceGate.Core.Traces;
+namespace TraceGate.Core.Rules;
 
 /// <summary>Parses the small expression language of trace rules: comparisons, durations and relative changes.</summary>
 public static partial class Quantities

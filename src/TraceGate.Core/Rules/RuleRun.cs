@@ -1,7 +1,8 @@
 using TraceGate.Core.Model;
 using TraceGate.Core.Policy;
+using TraceGate.Core.Traces;
 
-namespace TraceGate.Core.Traces;
+namespace TraceGate.Core.Rules;
 
 /// <summary>What one rule saw in one run: the selected spans' durations and the spans that broke it.</summary>
 public sealed class RuleRun(TraceRule rule)

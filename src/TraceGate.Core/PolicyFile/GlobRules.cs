@@ -1,4 +1,4 @@
-namespace TraceGate.Core.Policy;
+namespace TraceGate.Core.PolicyFile;
 
 /// <summary>Globs are relative to the workspace and stay inside it: the policy comes from the PR's own branch.</summary>
 public static class GlobRules

@@ -1,8 +1,9 @@
 using System.Globalization;
 using TraceGate.Core.Model;
 using TraceGate.Core.Policy;
+using TraceGate.Core.Traces;
 
-namespace TraceGate.Core.Traces;
+namespace TraceGate.Core.Rules;
 
 /// <summary>
 /// Evaluates the trace rules while the readers stream spans. A rule whose selector is one step is judged span by

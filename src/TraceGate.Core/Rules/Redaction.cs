@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace TraceGate.Core.Traces;
+namespace TraceGate.Core.Rules;
 
 /// <summary>Detectors for values that must not be in traces. Offenders name the attribute, never the value.</summary>
 public static partial class Redaction

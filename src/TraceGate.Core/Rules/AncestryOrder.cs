@@ -1,4 +1,4 @@
-namespace TraceGate.Core.Traces;
+namespace TraceGate.Core.Rules;
 
 /// <summary>
 /// The parent links of the spans that structural selectors resolve: each span's parent (the first span with that id

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
+using TraceGate.Core.Rules;
+using TraceGate.Core.Traces;
 
-namespace TraceGate.Core.Traces;
+namespace TraceGate.Core.Policy;
 
 /// <summary>
 /// Drafts a <c>traces:</c> policy from a good run, as a starting point to edit: one rule per span name, the

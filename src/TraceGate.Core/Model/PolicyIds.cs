@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace TraceGate.Core.Policy;
+namespace TraceGate.Core.Model;
 
 /// <summary>
 /// The one definition of the ids a policy may give and of the check ids built from them. The policy loader accepts

@@ -1,4 +1,6 @@
-namespace TraceGate.Core.Traces;
+using TraceGate.Core.Traces;
+
+namespace TraceGate.Core.Rules;
 
 public enum Combinator
 {
