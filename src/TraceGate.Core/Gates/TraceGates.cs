@@ -1,4 +1,3 @@
-using System.Globalization;
 using TraceGate.Core.Model;
 using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
@@ -7,9 +6,9 @@ using TraceGate.Core.Rules;
 namespace TraceGate.Core.Gates;
 
 /// <summary>
-/// Turns what the rule engine saw into checks: <c>traces.&lt;rule id&gt;</c> per rule (count, per-span
-/// conditions, duration budgets, baseline comparison), <c>traces.integrity</c>, <c>traces.redaction</c> and
-/// <c>traces.baseline.names</c>.
+/// Turns what the rule engine saw into checks: <c>traces.&lt;rule id&gt;</c> per rule (each assertion kind judges its
+/// part: count, per-span conditions, duration budgets, baseline comparison), <c>traces.integrity</c>,
+/// <c>traces.redaction</c> and <c>traces.baseline.names</c>.
 /// </summary>
 public static class TraceGates
 {
@@ -61,103 +60,38 @@ public static class TraceGates
         var rule = run.Rule;
         string id = "traces." + rule.Id;
         var location = policy.PolicyPath is { } path ? new SourceLocation(path, rule.Line) : null;
-        var failures = new List<string>();
-        var warnings = new List<string>();
-        var offenders = new List<Offender>(run.Offenders);
-
-        if (!rule.Count.Holds(run.Selected))
+        var judgement = new RuleJudgement(policy, run, before);
+        foreach (var kind in AssertionKinds.All.Where(k => k.JudgedFirst))
         {
-            failures.Add(run.Selected == 0
-                ? $"selected no span ({rule.Selector}); count must be {rule.Count.Text}"
-                : $"selected {run.Selected} spans; count must be {rule.Count.Text}");
+            kind.Judge(judgement);
         }
 
         if (run.FailedSpans > 0)
         {
-            failures.Add($"{run.FailedSpans} of {run.Selected} spans break the rule: "
+            judgement.Failures.Add($"{run.FailedSpans} of {run.Selected} spans break the rule: "
                 + string.Join(", ", run.ProblemCounts.Select(p => $"{p.Key} ({p.Value})")));
         }
 
-        var stats = run.Statistics();
-        var beforeStats = before?.Statistics();
-        var rows = new List<StatRow>();
-        int minSamples = rule.MinSamples ?? policy.MinSamples;
-        bool timing = rule.Duration.Count > 0 || rule.Baseline.Count > 0;
-        bool fewSamples = timing && run.Durations.Count < minSamples;
-        bool timingFailed = false;
-        foreach (var budget in rule.Duration)
+        foreach (var kind in AssertionKinds.All.Where(k => !k.JudgedFirst))
         {
-            if (!stats.TryGetValue(budget.Stat, out double measured))
-            {
-                continue;
-            }
-
-            bool ok = budget.Limit.Holds(measured);
-            rows.Add(new StatRow(budget.Stat, measured, beforeStats?.GetValueOrDefault(budget.Stat), budget.Limit.Text, ok));
-            if (!ok && !fewSamples)
-            {
-                timingFailed = true;
-                failures.Add($"{budget.Stat} is {Quantities.FormatNanos(measured)}, budget {budget.Limit.Text}");
-            }
+            kind.Judge(judgement);
         }
 
-        if (rule.Baseline.Count > 0)
+        var failures = judgement.Failures;
+        var warnings = judgement.Warnings;
+        var rows = judgement.Rows;
+        var offenders = new List<Offender>(run.Offenders);
+        if (judgement.FewSamples && run.Durations.Count > 0)
         {
-            if (beforeStats is null)
-            {
-                warnings.Add("no baseline was given (traces.baseline or --baseline), so the change against it was not measured");
-            }
-            else if (before!.Durations.Count == 0)
-            {
-                warnings.Add("the baseline run has no span for this selector, so the change was not measured");
-            }
-            else
-            {
-                foreach (var budget in rule.Baseline)
-                {
-                    if (!stats.TryGetValue(budget.Stat, out double now) || !beforeStats.TryGetValue(budget.Stat, out double then))
-                    {
-                        continue;
-                    }
-
-                    double change = now - then;
-                    double measured = budget.Percent is not null ? (then == 0 ? 0 : change / then * 100) : change;
-                    double limit = budget.Percent ?? budget.Nanos ?? 0;
-                    bool ok = new NumberComparison(budget.Op, limit, budget.Text).Holds(measured);
-                    string changeText = budget.Percent is not null
-                        ? measured.ToString("+0.#;-0.#;0", CultureInfo.InvariantCulture) + "%"
-                        : (change >= 0 ? "+" : "-") + Quantities.FormatNanos(Math.Abs(change));
-                    var existing = rows.FindIndex(r => r.Stat == budget.Stat);
-                    var row = new StatRow(budget.Stat, now, then, (existing >= 0 ? rows[existing].Budget + "; " : "") + "change " + budget.Text, ok && (existing < 0 || rows[existing].Ok));
-                    if (existing >= 0)
-                    {
-                        rows[existing] = row;
-                    }
-                    else
-                    {
-                        rows.Add(row);
-                    }
-
-                    if (!ok && !fewSamples)
-                    {
-                        timingFailed = true;
-                        failures.Add($"{budget.Stat} changed {changeText} against the baseline ({Quantities.FormatNanos(then)} → {Quantities.FormatNanos(now)}), budget {budget.Text}");
-                    }
-                }
-            }
+            warnings.Add($"only {run.Durations.Count} span(s): at least {judgement.MinSamples} (min-samples) are needed to judge duration budgets; measured values are shown but not enforced");
         }
 
-        if (fewSamples && run.Durations.Count > 0)
-        {
-            warnings.Add($"only {run.Durations.Count} span(s): at least {minSamples} (min-samples) are needed to judge duration budgets; measured values are shown but not enforced");
-        }
-
-        if (timing)
+        if (judgement.Timing)
         {
             rows.Insert(0, new StatRow("count", run.Durations.Count, before?.Durations.Count, null, true) { IsDuration = false });
         }
 
-        if (timingFailed)
+        if (judgement.TimingFailed)
         {
             offenders.AddRange(run.Slowest.Select(s => s.Span));
         }

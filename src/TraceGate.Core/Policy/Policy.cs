@@ -100,9 +100,3 @@ public sealed record GatePolicy(string? Path, EvidencePolicy Evidence, TestsPoli
 
     public ProofPolicy Proof { get; init; } = ProofPolicy.None;
 }
-
-/// <summary>A policy error: file, line and what was expected. Rendered as <c>file:line: message</c>.</summary>
-public sealed record PolicyError(string Path, int Line, string Message)
-{
-    public override string ToString() => $"{Path}:{Line}: {Message}";
-}

@@ -24,7 +24,7 @@ internal sealed class AncestryOrder
     /// <summary>Each loop as spans in parent order: the parent of <c>loop[i]</c> is <c>loop[(i + 1) % length]</c>.</summary>
     public List<int[]> Loops { get; }
 
-    public static AncestryOrder Build(List<RuleEngine.Node> nodes)
+    public static AncestryOrder Build(List<StructuralSelection.Node> nodes)
     {
         int count = nodes.Count;
         var parent = new int[count];

@@ -7,6 +7,9 @@ namespace TraceGate.Core.Rules;
 /// <summary>Parses the small expression language of trace rules: comparisons, durations and relative changes.</summary>
 public static partial class Quantities
 {
+    /// <summary>The statistics a duration or baseline budget may name.</summary>
+    public static IReadOnlyList<string> Stats { get; } = ["p50", "p90", "p95", "p99", "min", "max", "avg"];
+
     [GeneratedRegex(@"^\s*(>=|<=|==|!=|>|<|=)\s*(.*?)\s*$")]
     private static partial Regex Comparison();
 

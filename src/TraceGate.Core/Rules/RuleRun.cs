@@ -25,9 +25,9 @@ public sealed class RuleRun(TraceRule rule)
     /// <summary>The slowest selected spans, the offenders of a timing budget.</summary>
     public List<(long Duration, Offender Span)> Slowest { get; } = [];
 
-    /// <summary>Durations are kept (8 bytes per selected span) only for rules with a timing budget: that is the
-    /// only memory that grows with the input.</summary>
-    private readonly bool _timing = rule.Duration.Count > 0 || rule.Baseline.Count > 0;
+    /// <summary>Durations are kept (8 bytes per selected span) only for rules with a timing budget (a kind that
+    /// <see cref="AssertionKind.NeedsDurations"/>): that is the only memory that grows with the input.</summary>
+    private readonly bool _timing = AssertionKinds.All.Any(k => k.NeedsDurations(rule));
 
     public void Add(TraceId trace, ulong spanId, string name, long duration, List<SpanProblem>? problems)
     {

@@ -33,8 +33,12 @@ public sealed class PolicySchemaTests
         ["ConditionKeys"] = "/$defs/condition/properties",
     };
 
+    /// <summary>The key lists of the policy loader and its section loaders (PolicyLoader, EvidenceSection,
+    /// ConditionSection, TestsSection, ProofSection, TracesSection, RuleLoader): every <c>*Keys</c> string array.</summary>
     private static IEnumerable<(string Name, string[] Keys)> LoaderKeyLists() =>
-        typeof(PolicyLoader).GetFields(BindingFlags.NonPublic | BindingFlags.Static)
+        typeof(PolicyLoader).Assembly.GetTypes()
+            .Where(t => t.Namespace is "TraceGate.Core.Policy" or "TraceGate.Core.Rules")
+            .SelectMany(t => t.GetFields(BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static))
             .Where(f => f.FieldType == typeof(string[]) && f.Name.EndsWith("Keys", StringComparison.Ordinal))
             .Select(f => (f.Name, (string[])f.GetValue(null)!));
 
@@ -47,6 +51,8 @@ public sealed class PolicySchemaTests
     {
         var lists = LoaderKeyLists().ToList();
         lists.Should().NotBeEmpty();
+        lists.Select(l => l.Name).Should().OnlyHaveUniqueItems("each key list has one place in the schema");
+        lists.Select(l => l.Name).Should().Contain(KeyListLocation.Keys, "every mapped key list is still found");
         foreach (var (name, keys) in lists)
         {
             KeyListLocation.Should().ContainKey(name, $"PolicyLoader.{name} is a key list: map it to its place in schema/tracegate.schema.json");
@@ -57,7 +63,7 @@ public sealed class PolicySchemaTests
         // The lists the loader spells inline.
         At("/$defs/field/properties/required/anyOf/1/properties").AsObject().Select(p => p.Key).Should().BeEquivalentTo(["when"]);
         At("/properties/traces/properties/redaction/properties").AsObject().Select(p => p.Key).Should().BeEquivalentTo(["forbid"]);
-        var stats = (string[])typeof(PolicyLoader).GetField("Stats", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        var stats = Quantities.Stats;
         At("/$defs/budgets/propertyNames/enum").AsArray().Select(s => s!.GetValue<string>()).Should().BeEquivalentTo(stats);
         At("/properties/traces/properties/redaction/properties/forbid/items/enum").AsArray().Select(s => s!.GetValue<string>())
             .Should().BeEquivalentTo(TraceGate.Core.Rules.Redaction.Known);

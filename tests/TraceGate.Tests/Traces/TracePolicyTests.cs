@@ -1,5 +1,6 @@
 using FluentAssertions;
 using TraceGate.Core.Policy;
+using TraceGate.Core.PolicyFile;
 
 namespace TraceGate.Tests.Traces;
 

@@ -6,14 +6,14 @@ namespace TraceGate.Core.Policy;
 
 /// <summary>The condition keys: <c>evidence.when</c>, <c>evidence.skip-*</c>, a field's <c>required: { when: ... }</c>
 /// and its <c>labels</c> patterns. A condition that could never hold is an error, not a silent never.</summary>
-public static partial class PolicyLoader
+internal static class ConditionSection
 {
     private static readonly string[] ConditionKeys = ["labels", "title", "branches", "paths", "trailers"];
 
     // git interpret-trailers: a key is letters, digits and '-' (the separator ends it).
     private static readonly Regex TrailerKeyName = new("^[A-Za-z0-9][A-Za-z0-9-]*$", RegexOptions.CultureInvariant);
 
-    private static Condition? LoadCondition(Context ctx, YamlNode node, string where)
+    public static Condition? LoadCondition(NodeReader ctx, YamlNode node, string where)
     {
         var map = ctx.Mapping(node, where);
         if (map is null)
@@ -28,7 +28,7 @@ public static partial class PolicyLoader
         }
 
         ctx.CheckKeys(map, ConditionKeys, where);
-        var condition = new Condition(where, Line(node));
+        var condition = new Condition(where, NodeReader.Line(node));
         foreach (var (k, v) in map.Children)
         {
             string key = ((YamlScalarNode)k).Value ?? "";
@@ -86,7 +86,7 @@ public static partial class PolicyLoader
         return condition;
     }
 
-    private static Condition? LoadRequiredWhen(Context ctx, YamlNode node, string where)
+    public static Condition? LoadRequiredWhen(NodeReader ctx, YamlNode node, string where)
     {
         var map = (YamlMappingNode)node;
         ctx.CheckKeys(map, ["when"], where);
@@ -105,7 +105,7 @@ public static partial class PolicyLoader
         return LoadCondition(ctx, when, where + ".when");
     }
 
-    private static List<string> LoadNames(Context ctx, YamlNode node, string where)
+    public static List<string> LoadNames(NodeReader ctx, YamlNode node, string where)
     {
         var names = new List<string>();
         foreach (var (name, itemNode) in ctx.StringList(node, where))
@@ -123,7 +123,7 @@ public static partial class PolicyLoader
         return names;
     }
 
-    private static List<string> LoadGlobs(Context ctx, YamlNode node, string where, bool branch)
+    private static List<string> LoadGlobs(NodeReader ctx, YamlNode node, string where, bool branch)
     {
         var globs = new List<string>();
         foreach (var (glob, itemNode) in ctx.StringList(node, where))
@@ -145,7 +145,7 @@ public static partial class PolicyLoader
         return globs;
     }
 
-    private static List<LabelPattern> LoadLabelPatterns(Context ctx, YamlNode node, string where)
+    public static List<LabelPattern> LoadLabelPatterns(NodeReader ctx, YamlNode node, string where)
     {
         var patterns = new List<LabelPattern>();
         foreach (var (text, itemNode) in ctx.StringList(node, where))
@@ -163,7 +163,7 @@ public static partial class PolicyLoader
         return patterns;
     }
 
-    private static List<string> NonEmpty(Context ctx, YamlNode node, string where, List<string> items)
+    private static List<string> NonEmpty(NodeReader ctx, YamlNode node, string where, List<string> items)
     {
         if (items.Count == 0 && node is YamlSequenceNode { Children.Count: 0 })
         {
@@ -174,7 +174,7 @@ public static partial class PolicyLoader
     }
 
     /// <summary>Label patterns and the <c>labels</c> source go together: either one alone reads nothing.</summary>
-    private static void CheckLabelSources(Context ctx, EvidencePolicy evidence, int sourcesLine)
+    public static void CheckLabelSources(NodeReader ctx, EvidencePolicy evidence, int sourcesLine)
     {
         bool labelsSource = evidence.Sources.Contains(EvidenceSourceKind.Labels);
         // With errors already (a bad pattern was dropped), "no field has patterns" would only repeat them.
