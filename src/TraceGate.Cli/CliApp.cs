@@ -208,7 +208,7 @@ public static class CliApp
         {
             return body();
         }
-        catch (UserInputException e)
+        catch (Exception e) when (e is UserInputException or Core.Pipeline.GateInputException)
         {
             foreach (var line in e.Message.Split('\n'))
             {

@@ -3,7 +3,7 @@ using TraceGate.Cli.Settings;
 using TraceGate.Core.Gates;
 using TraceGate.Core.Model;
 using TraceGate.Core.Policy;
-using TraceGate.Core.TestResults;
+using TraceGate.Core.Pipeline;
 
 namespace TraceGate.Cli.Hosts;
 
@@ -85,7 +85,6 @@ public static class CheckRunner
 
         var settings = TraceGateSettings.From(TraceGateSettings.Builder(policyLayer, ctx.Environment, commandLine).Build());
 
-        var hostChecks = new List<Check>();
         string? prBody = settings.PrBody is { } prPath
             ? InputFiles.ReadText(ctx.Resolve(prPath), InputFiles.MaxPrBodyBytes, "PR description")
             : fetched?.PrBody;
@@ -111,99 +110,22 @@ public static class CheckRunner
             InputFiles.CheckCommitsSize(fetchedMessages, fetched.MessagesSource);
         }
 
-        var facts = Facts(ctx, settings, fetched, policy.Evidence, workspaceDir);
-        bool tracesWanted = settings.Traces.Count > 0 || policy.Traces.Rules.Count > 0;
-        // Facts alone (a feature PR with no description) are enough to decide that no evidence is needed.
-        bool evidenceGiven = prBody is not null || messages is not null || (!policy.Evidence.Scope.IsEverything && facts.AnyKnown);
-        if (!evidenceGiven && !tracesWanted && policy.Evidence.Sources.Count > 0 && policy.Evidence.Fields.Count > 0)
+        var request = new GateRequest
         {
-            throw new UserInputException("no evidence to check: pass --pr-body FILE and/or --commits FILE or --git-range BASE..HEAD");
-        }
-
-        if (!evidenceGiven)
-        {
-            hostChecks.Add(new Check("evidence", Outcome.Skip, "no PR description or commits were given: evidence was not checked"));
-        }
-
-        if (tracesWanted)
-        {
-            hostChecks.AddRange(TraceRunner.Run(workspace, policy.Traces, settings.Traces, settings.Baseline,
-                FromCi(ctx, commandLine, "traces"), FromCi(ctx, commandLine, "baseline")));
-        }
-
-        IReadOnlyList<Core.Evidence.PrTemplate> templates = [];
-        if (prBody is not null)
-        {
-            if (settings.PrTemplate is { } templatePath)
-            {
-                templates = [PrTemplateFiles.Read(workspace, templatePath)];
-            }
-            else
-            {
-                (templates, var skipped) = PrTemplateFiles.Discover(workspace);
-                if (skipped.Count > 0)
-                {
-                    hostChecks.Add(new Check("evidence.pr-template", Outcome.Warn,
-                        $"{skipped.Count} PR template(s) lead outside the checkout and were not read: {string.Join(", ", skipped)}")
-                    {
-                        Hint = "A PR template is read from the checkout only; replace the link with the file.",
-                    });
-                }
-            }
-        }
-
-        IReadOnlyList<TestCaseResult>? cases = null;
-        var resultFiles = new List<string>();
-        if (settings.TestResults.Count > 0)
-        {
-            bool fromCi = FromCi(ctx, commandLine, "test-results");
-            (cases, resultFiles, var unmatched, var refused) = ReadResults(workspace, settings.TestResults, fromCi);
-            AddRefused(hostChecks, refused);
-            foreach (var glob in unmatched)
-            {
-                hostChecks.Add(new Check("tests.results", Outcome.Fail, $"no test result files matched '{glob}'" + (fromCi ? "" : " in the workspace"))
-                {
-                    Hint = "Check that the test step wrote its JUnit XML or TRX where tests.results (or --test-results) points.",
-                });
-            }
-        }
-
-        ProofInputs? proof = null;
-        if (settings.BaselineTestResults.Count > 0)
-        {
-            var (baselineCases, baselineFiles, unmatched, refused) = ReadResults(workspace, settings.BaselineTestResults, FromCi(ctx, commandLine, "baseline-test-results"));
-            AddRefused(hostChecks, refused);
-            proof = new ProofInputs
-            {
-                BaselineCases = baselineFiles.Count > 0 ? baselineCases : null,
-                BaselineFiles = baselineFiles,
-                BaselineRun = proofDir?.Baseline ?? (baselineFiles.Count == 0
-                    ? new ProofRunInfo(null, null, null) { ResultsProblem = $"no file matched {string.Join(", ", unmatched.Select(g => $"'{g}'"))} in the workspace" }
-                    : null),
-                HeadRun = proofDir?.Head,
-                UnmatchedBaselineGlobs = proofDir is null ? unmatched : [],
-            };
-        }
-
-        string? traceLink = policy.Evidence.Fields.FirstOrDefault(f => f.Kind == FieldKind.TraceId && f.Link is not null)?.Link;
-        if (!evidenceGiven)
-        {
-            policy = policy with { Evidence = policy.Evidence with { Fields = [], Sources = [], Scope = ScopePolicy.Everything } };
-        }
-
-        var inputs = new EvidenceInputs
-        {
+            Policy = policy,
+            Workspace = workspace,
+            Files = new CheckoutInputs(workspace, settings.PrTemplate),
             PrBody = prBody,
             CommitMessages = messages,
             CommitIds = ids,
-            TestCases = cases,
-            TestResultFiles = resultFiles,
-            Workspace = workspace,
-            PrTemplates = templates,
-            Facts = facts,
-            Flaky = policy.Tests.Flaky,
+            Facts = Facts(ctx, settings, fetched, policy.Evidence, workspaceDir),
+            TestResults = new InputGlobs(settings.TestResults, FromCi(ctx, commandLine, "test-results")),
+            BaselineTestResults = new InputGlobs(settings.BaselineTestResults, FromCi(ctx, commandLine, "baseline-test-results")),
+            Traces = new InputGlobs(settings.Traces, FromCi(ctx, commandLine, "traces")),
+            Baseline = new InputGlobs(settings.Baseline, FromCi(ctx, commandLine, "baseline")),
+            ProofRuns = proofDir is null ? null : new ProofRuns(proofDir.Baseline, proofDir.Head),
         };
-        return new Loaded(settings, policy, GateRun.Evaluate(policy, inputs, hostChecks, traceLink, proof) with { Tool = ToolVersion.Info });
+        return new Loaded(settings, policy, GatePipeline.Run(request) with { Tool = ToolVersion.Info });
     }
 
     /// <summary>The PR's facts: the options and TRACEGATE_* variables first, then what the host read from the API;
@@ -261,41 +183,6 @@ public static class CheckRunner
     /// <summary>Branch conditions match the short name; hosts and users may give refs/heads/NAME.</summary>
     public static string StripRef(string branch) =>
         branch.StartsWith("refs/heads/", StringComparison.Ordinal) ? branch["refs/heads/".Length..] : branch;
-
-    private static (List<TestCaseResult> Cases, List<string> Files, IReadOnlyList<string> Unmatched, IReadOnlyList<(string Glob, string File)> Refused) ReadResults(
-        FileWorkspace workspace, IReadOnlyList<string> globs, bool fromCi)
-    {
-        var found = InputFiles.Glob(workspace, globs, fromCi);
-        var all = new List<TestCaseResult>();
-        var shown = new List<string>();
-        foreach (var file in found.Files)
-        {
-            string display = InputFiles.Display(workspace, file);
-            using var stream = File.OpenRead(file);
-            var read = TestResultsReader.Read(display, stream);
-            if (read.Error is { } error)
-            {
-                throw new UserInputException(error.ToString());
-            }
-
-            all.AddRange(read.Cases);
-            shown.Add(display);
-        }
-
-        return (all, shown, found.Unmatched, found.Refused);
-    }
-
-    private static void AddRefused(List<Check> hostChecks, IReadOnlyList<(string Glob, string File)> refused)
-    {
-        foreach (var (glob, file) in refused)
-        {
-            hostChecks.Add(new Check("tests.results", Outcome.Fail,
-                $"'{glob}' matched {file}, which resolves outside the checkout (a symbolic link?): refused, not read")
-            {
-                Hint = "Globs from the policy file stay inside the checkout; give a path outside it with --test-results (or TRACEGATE_TEST_RESULTS, or the action/task input).",
-            });
-        }
-    }
 
     /// <summary>A list setting came from the CI configuration (the command line, an action or task input, or a
     /// <c>TRACEGATE_*</c> variable), not from the policy file: its globs may then leave the checkout.</summary>

@@ -1,4 +1,3 @@
-using TraceGate.Cli.Inputs;
 using TraceGate.Core.Gates;
 using TraceGate.Core.Model;
 using TraceGate.Core.Otlp;
@@ -6,18 +5,16 @@ using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
 using TraceGate.Core.Rules;
 
-namespace TraceGate.Cli.Hosts;
+namespace TraceGate.Core.Pipeline;
 
-/// <summary>Finds the trace files, streams each through the rule engine, and returns the trace checks.</summary>
-public static class TraceRunner
+/// <summary>The trace half of the pipeline: finds the trace files, streams each through the rule engine, and returns
+/// the trace checks.</summary>
+public static class TraceStage
 {
-    /// <param name="filesFromCi">The trace globs came from an option, the environment or an action/task input (they
-    /// may then be absolute or outside the workspace), not from the policy file.</param>
-    public static IReadOnlyList<Check> Run(FileWorkspace workspace, TracesPolicy policy, IReadOnlyList<string> files, IReadOnlyList<string> baseline,
-        bool filesFromCi = false, bool baselineFromCi = false)
+    public static IReadOnlyList<Check> Run(IInputSource source, TracesPolicy policy, InputGlobs files, InputGlobs baseline)
     {
         var checks = new List<Check>();
-        if (files.Count == 0)
+        if (files.Patterns.Count == 0)
         {
             checks.Add(new Check("traces.files", Outcome.Fail, "the policy has trace rules but names no trace files")
             {
@@ -31,7 +28,7 @@ public static class TraceRunner
             AttributeKeys = RuleEngine.KeysNeeded(policy),
             AllStringValues = policy.RedactionForbid.Count > 0,
         };
-        var (run, runCheck) = ReadAll(workspace, policy, files, filesFromCi, options, "traces.files", "trace");
+        var (run, runCheck) = ReadAll(source, policy, files, options, "traces.files", "trace");
         checks.Add(runCheck);
         if (run is null)
         {
@@ -39,9 +36,9 @@ public static class TraceRunner
         }
 
         RuleEngine? before = null;
-        if (baseline.Count > 0)
+        if (baseline.Patterns.Count > 0)
         {
-            (before, var baselineCheck) = ReadAll(workspace, policy, baseline, baselineFromCi, options, "traces.baseline", "baseline trace");
+            (before, var baselineCheck) = ReadAll(source, policy, baseline, options, "traces.baseline", "baseline trace");
             checks.Add(baselineCheck);
         }
 
@@ -49,18 +46,18 @@ public static class TraceRunner
         return checks;
     }
 
-    private static (RuleEngine? Engine, Check Check) ReadAll(FileWorkspace workspace, TracesPolicy policy, IReadOnlyList<string> globs,
-        bool fromCi, ReadOptions options, string checkId, string what)
+    private static (RuleEngine? Engine, Check Check) ReadAll(IInputSource source, TracesPolicy policy, InputGlobs globs,
+        ReadOptions options, string checkId, string what)
     {
-        var found = InputFiles.Glob(workspace, globs, fromCi);
-        var paths = found.Files;
+        var found = source.Find(globs.Patterns, globs.FromCi);
+        var files = found.Files;
         var unmatched = found.Unmatched;
         var refused = found.Refused.Select(r => $"'{r.Glob}' matched {r.File}, which resolves outside the checkout (a symbolic link?): refused").ToList();
-        if (paths.Count == 0)
+        if (files.Count == 0)
         {
             return (null, new Check(checkId, Outcome.Fail, refused.Count > 0
                 ? $"no {what} files read: " + string.Join("; ", refused)
-                : $"no {what} files matched {string.Join(", ", globs.Select(g => $"'{g}'"))}" + (fromCi ? "" : " in the workspace"))
+                : $"no {what} files matched {string.Join(", ", globs.Patterns.Select(g => $"'{g}'"))}" + (globs.FromCi ? "" : " in the workspace"))
             {
                 Hint = refused.Count > 0
                     ? "Globs from the policy file stay inside the checkout; give a path outside it with --traces (or TRACEGATE_TRACES, or the action/task input)."
@@ -70,21 +67,20 @@ public static class TraceRunner
 
         var engine = new RuleEngine(policy);
         var infos = new List<TraceFileInfo>();
-        foreach (var path in paths)
+        foreach (var file in files)
         {
-            string display = InputFiles.Display(workspace, path);
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-                infos.Add(TraceFileReader.Read(display, stream, options, engine));
+                using var stream = file.Open();
+                infos.Add(TraceFileReader.Read(file.Name, stream, options, engine));
             }
             catch (TraceInputException e)
             {
-                throw new UserInputException(e.Message);
+                throw new GateInputException(e.Message);
             }
             catch (IOException e)
             {
-                throw new UserInputException($"{display}: cannot read the {what} file: {e.Message}");
+                throw new GateInputException($"{file.Name}: cannot read the {what} file: {e.Message}");
             }
         }
 
@@ -96,8 +92,8 @@ public static class TraceRunner
         details.AddRange(warnings);
         var outcome = engine.Spans == 0 ? Outcome.Fail : warnings.Count > 0 ? Outcome.Warn : Outcome.Pass;
         string message = engine.Spans == 0
-            ? $"the {what} files hold no spans ({paths.Count} file(s))"
-            : $"read {engine.Spans} spans from {paths.Count} {what} file(s)";
+            ? $"the {what} files hold no spans ({files.Count} file(s))"
+            : $"read {engine.Spans} spans from {files.Count} {what} file(s)";
         return (engine, new Check(checkId, outcome, message) { Details = details, Spans = engine.Spans });
     }
 }

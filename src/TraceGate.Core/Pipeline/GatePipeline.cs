@@ -1,0 +1,137 @@
+using TraceGate.Core.Gates;
+using TraceGate.Core.Model;
+using TraceGate.Core.Policy;
+using TraceGate.Core.TestResults;
+
+namespace TraceGate.Core.Pipeline;
+
+/// <summary>
+/// The one composition of the gate: inputs, then evidence and traces, then the gates, then the report. Hosts
+/// (the command line, GitHub Actions, Azure Pipelines) only resolve a <see cref="GateRequest"/> and render or
+/// publish the report. Throws <see cref="GateInputException"/> for input the user must fix.
+/// </summary>
+public static class GatePipeline
+{
+    public static Report Run(GateRequest request)
+    {
+        var policy = request.Policy;
+        var inputChecks = new List<Check>();
+        bool tracesWanted = request.Traces.Patterns.Count > 0 || policy.Traces.Rules.Count > 0;
+        // Facts alone (a feature PR with no description) are enough to decide that no evidence is needed.
+        bool evidenceGiven = request.PrBody is not null || request.CommitMessages is not null
+            || (!policy.Evidence.Scope.IsEverything && request.Facts.AnyKnown);
+        if (!evidenceGiven && !tracesWanted && policy.Evidence.Sources.Count > 0 && policy.Evidence.Fields.Count > 0)
+        {
+            throw new GateInputException("no evidence to check: pass --pr-body FILE and/or --commits FILE or --git-range BASE..HEAD");
+        }
+
+        if (!evidenceGiven)
+        {
+            inputChecks.Add(new Check("evidence", Outcome.Skip, "no PR description or commits were given: evidence was not checked"));
+        }
+
+        if (tracesWanted)
+        {
+            inputChecks.AddRange(TraceStage.Run(request.Files, policy.Traces, request.Traces, request.Baseline));
+        }
+
+        var templates = request.PrBody is null ? PrTemplates.None : request.Files.PrTemplates();
+        if (templates.Skipped.Count > 0)
+        {
+            inputChecks.Add(new Check("evidence.pr-template", Outcome.Warn,
+                $"{templates.Skipped.Count} PR template(s) lead outside the checkout and were not read: {string.Join(", ", templates.Skipped)}")
+            {
+                Hint = "A PR template is read from the checkout only; replace the link with the file.",
+            });
+        }
+
+        IReadOnlyList<TestCaseResult>? cases = null;
+        IReadOnlyList<string> resultFiles = [];
+        if (request.TestResults.Patterns.Count > 0)
+        {
+            var read = ReadResults(request.Files, request.TestResults);
+            (cases, resultFiles) = (read.Cases, read.Files);
+            AddRefused(inputChecks, read.Found.Refused);
+            foreach (var glob in read.Found.Unmatched)
+            {
+                inputChecks.Add(new Check("tests.results", Outcome.Fail, $"no test result files matched '{glob}'" + (request.TestResults.FromCi ? "" : " in the workspace"))
+                {
+                    Hint = "Check that the test step wrote its JUnit XML or TRX where tests.results (or --test-results) points.",
+                });
+            }
+        }
+
+        ProofInputs? proof = null;
+        if (request.BaselineTestResults.Patterns.Count > 0)
+        {
+            var read = ReadResults(request.Files, request.BaselineTestResults);
+            AddRefused(inputChecks, read.Found.Refused);
+            var runs = request.ProofRuns;
+            proof = new ProofInputs
+            {
+                BaselineCases = read.Files.Count > 0 ? read.Cases : null,
+                BaselineFiles = read.Files,
+                BaselineRun = runs?.Baseline ?? (read.Files.Count == 0
+                    ? new ProofRunInfo(null, null, null) { ResultsProblem = $"no file matched {string.Join(", ", read.Found.Unmatched.Select(g => $"'{g}'"))} in the workspace" }
+                    : null),
+                HeadRun = runs?.Head,
+                UnmatchedBaselineGlobs = runs is null ? read.Found.Unmatched : [],
+            };
+        }
+
+        string? traceLink = policy.Evidence.Fields.FirstOrDefault(f => f.Kind == FieldKind.TraceId && f.Link is not null)?.Link;
+        if (!evidenceGiven)
+        {
+            policy = policy with { Evidence = policy.Evidence with { Fields = [], Sources = [], Scope = ScopePolicy.Everything } };
+        }
+
+        var inputs = new EvidenceInputs
+        {
+            PrBody = request.PrBody,
+            CommitMessages = request.CommitMessages,
+            CommitIds = request.CommitIds,
+            TestCases = cases,
+            TestResultFiles = resultFiles,
+            Workspace = request.Workspace,
+            PrTemplates = templates.Templates,
+            Facts = request.Facts,
+            Flaky = policy.Tests.Flaky,
+        };
+        return GateRun.Evaluate(policy, inputs, inputChecks, traceLink, proof);
+    }
+
+    private sealed record ResultsRead(List<TestCaseResult> Cases, List<string> Files, FoundInputs Found);
+
+    private static ResultsRead ReadResults(IInputSource source, InputGlobs globs)
+    {
+        var found = source.Find(globs.Patterns, globs.FromCi);
+        var all = new List<TestCaseResult>();
+        var shown = new List<string>();
+        foreach (var file in found.Files)
+        {
+            using var stream = file.Open();
+            var read = TestResultsReader.Read(file.Name, stream);
+            if (read.Error is { } error)
+            {
+                throw new GateInputException(error.ToString());
+            }
+
+            all.AddRange(read.Cases);
+            shown.Add(file.Name);
+        }
+
+        return new ResultsRead(all, shown, found);
+    }
+
+    private static void AddRefused(List<Check> checks, IReadOnlyList<(string Glob, string File)> refused)
+    {
+        foreach (var (glob, file) in refused)
+        {
+            checks.Add(new Check("tests.results", Outcome.Fail,
+                $"'{glob}' matched {file}, which resolves outside the checkout (a symbolic link?): refused, not read")
+            {
+                Hint = "Globs from the policy file stay inside the checkout; give a path outside it with --test-results (or TRACEGATE_TEST_RESULTS, or the action/task input).",
+            });
+        }
+    }
+}
