@@ -13,39 +13,22 @@ public static class CliApp
     /// <param name="handlerFactory">The HTTP handler for API calls; tests pass a recording or fault-injecting one.</param>
     public static int Run(string[] args, RunContext ctx, Func<HttpMessageHandler>? handlerFactory = null, Publishers.RetryPolicy? retry = null)
     {
-        var workspace = new Option<string?>("--workspace") { Description = "The checkout to check (default: the current directory). Globs and repro paths are relative to it." };
-        var policy = new Option<string?>("--policy") { Description = "The policy file (default: .tracegate.yml in the workspace; without one, the documented defaults)." };
-        var prBody = new Option<string?>("--pr-body") { Description = "A file holding the PR description (Markdown)." };
-        var commits = new Option<string?>("--commits") { Description = "A file of NUL-separated commit messages, as written by: git log -z --format=%B BASE..HEAD" };
-        var gitRange = new Option<string?>("--git-range") { Description = "Read the commit messages of BASE..HEAD from the workspace's git repository." };
-        var testResults = new Option<string[]>("--test-results") { Description = "Glob of JUnit XML or TRX files, relative to the workspace (repeatable).", Arity = ArgumentArity.ZeroOrMore };
-        var reportJson = new Option<string?>("--report-json") { Description = "Write the JSON report to this file." };
-        var summaryMd = new Option<string?>("--summary-md") { Description = "Write the Markdown summary to this file." };
-        var traces = new Option<string[]>("--traces") { Description = "Glob of OTLP trace files (protobuf or JSON, plain, gzip or zstd), relative to the workspace (repeatable); replaces traces.files.", Arity = ArgumentArity.ZeroOrMore };
-        var baseline = new Option<string[]>("--baseline") { Description = "Glob of the baseline run's trace files (repeatable); replaces traces.baseline.", Arity = ArgumentArity.ZeroOrMore };
-        var prTemplate = new Option<string?>("--pr-template") { Description = "The PR template, relative to the workspace and inside it (default: the templates the checkout holds where GitHub and Azure Repos look). A value that is still the template's text is a placeholder." };
-        var labels = new Option<string[]>("--labels") { Description = "A label of the PR (repeatable, one label each); --labels '' says the PR has none. For evidence.when, skip-labels, required: { when } and the labels source.", Arity = ArgumentArity.ZeroOrMore };
-        var title = new Option<string?>("--title") { Description = "The PR title, for evidence.when.title." };
-        var branch = new Option<string?>("--branch") { Description = "The PR's head branch (short name, e.g. fix/overdraft), for evidence.when.branches." };
-        var author = new Option<string?>("--author") { Description = "The PR author's login, for evidence.skip-authors." };
-        var changedFiles = new Option<string?>("--changed-files") { Description = "A file listing the PR's changed files, one path a line (default with --git-range: git diff --name-status BASE...HEAD)." };
-                var baselineTestResults = new Option<string[]>("--baseline-test-results") { Description = "Glob of the same tests' JUnit XML or TRX from the base commit (repeatable); replaces tests.baseline. With it, proof.repro requires the repro to fail there and pass here.", Arity = ArgumentArity.ZeroOrMore };
-        var proof = new Option<string?>("--proof") { Description = "The directory tracegate prove wrote (default: .tracegate/proof when it exists): its head results and traces are this run's, its baseline the baseline." };
-        Option[] inputs = [workspace, policy, prBody, commits, gitRange, testResults, traces, baseline, prTemplate, labels, title, branch, author, changedFiles, baselineTestResults, proof];
+        var options = new CheckOptions();
+        Option[] inputs = [.. options.Inputs];
 
         int exit = ExitCodes.Success;
         var check = new Command("check", "Run every gate on the PR description, the commits and the test artifacts; exit 0 (passed), 1 (a gate failed), 2 (bad input), 3 (publishing failed) or 4 (internal error).");
-        foreach (var o in inputs.Append(reportJson).Append(summaryMd))
+        foreach (var o in inputs.Concat(options.Outputs))
         {
             check.Add(o);
         }
 
         check.SetAction(parse =>
         {
-            int options = parse.Tokens.Count(t => t.Type == System.CommandLine.Parsing.TokenType.Option);
-            exit = Guard(ctx, () => GitHubActionsHost.Applies(ctx, options) ? GitHubActionsHost.Run(ctx, handlerFactory, retry)
-                : AzurePipelinesHost.Applies(ctx, options) ? AzurePipelinesHost.Run(ctx, handlerFactory, retry)
-                : Check(ctx, CommandLine(parse, inputs, reportJson, summaryMd), evidenceOnly: false));
+            int typed = parse.Tokens.Count(t => t.Type == System.CommandLine.Parsing.TokenType.Option);
+            exit = Guard(ctx, () => GitHubActionsHost.Applies(ctx, typed) ? GitHubActionsHost.Run(ctx, handlerFactory, retry)
+                : AzurePipelinesHost.Applies(ctx, typed) ? AzurePipelinesHost.Run(ctx, handlerFactory, retry)
+                : Check(ctx, options.Bind(parse, ctx.Environment), evidenceOnly: false));
         });
 
         var evidence = new Command("evidence", "Print the evidence found in the PR description and commit trailers as JSON, for debugging a template.");
@@ -54,7 +37,7 @@ public static class CliApp
             evidence.Add(o);
         }
 
-        evidence.SetAction(parse => exit = Guard(ctx, () => Check(ctx, CommandLine(parse, inputs, null, null), evidenceOnly: true)));
+        evidence.SetAction(parse => exit = Guard(ctx, () => Check(ctx, options.Bind(parse, ctx.Environment), evidenceOnly: true)));
 
         var files = new Argument<string[]>("files") { Description = "OTLP trace files (protobuf or JSON, plain, gzip or zstd).", Arity = ArgumentArity.OneOrMore };
         var summarize = new Command("summarize", "Print, per span name: count, error count, p50/p95/max and the attributes seen. Useful when writing rules.") { files };
@@ -127,11 +110,11 @@ public static class CliApp
         var proveCommand = new Argument<string[]>("command") { Description = "After --: the test command, run on each side. {repro}, {repro.file}, {repro.name} and {results} are replaced in each argument.", Arity = ArgumentArity.ZeroOrMore };
         var prove = new Command("prove", "Run the repro on the base commit (a git worktree with the head's test files laid over it) and on the head, capturing each side's test results and traces, for tracegate check's proof.repro. Exit 0 when both runs finished, 2 for usage and git errors.")
         {
-            proveBase, workspace, policy, prBody, commits, gitRange, proveRepro, proveTests, proveOut, proveTimeout, proveCommand,
+            proveBase, options.Workspace, options.Policy, options.PrBody, options.Commits, options.GitRange, proveRepro, proveTests, proveOut, proveTimeout, proveCommand,
         };
         prove.SetAction(parse => exit = Guard(ctx, () =>
         {
-            var given = new[] { prBody, commits, gitRange }.Count(o => parse.GetResult(o) is not null) + (parse.GetResult(proveRepro) is null ? 0 : 1);
+            var given = new Option[] { options.PrBody, options.Commits, options.GitRange }.Count(o => parse.GetResult(o) is not null) + (parse.GetResult(proveRepro) is null ? 0 : 1);
             if (parse.GetValue(proveRepro) is not null && given > 1)
             {
                 throw new UserInputException("--repro names the repro itself: give it without --pr-body, --commits or --git-range");
@@ -139,11 +122,11 @@ public static class CliApp
 
             return Proof.ProveCommand.Run(ctx, new Proof.ProveOptions(parse.GetValue(proveBase)!, parse.GetValue(proveCommand) ?? [])
             {
-                Workspace = parse.GetValue(workspace) ?? ".",
-                Policy = parse.GetValue(policy),
-                PrBody = parse.GetValue(prBody),
-                Commits = parse.GetValue(commits),
-                GitRange = parse.GetValue(gitRange),
+                Workspace = parse.GetValue(options.Workspace) ?? ".",
+                Policy = parse.GetValue(options.Policy),
+                PrBody = parse.GetValue(options.PrBody),
+                Commits = parse.GetValue(options.Commits),
+                GitRange = parse.GetValue(options.GitRange),
                 Repro = parse.GetValue(proveRepro),
                 Tests = parse.GetValue(proveTests) ?? [],
                 Out = parse.GetValue(proveOut),
@@ -178,28 +161,6 @@ public static class CliApp
             ctx.Out.WriteLine(ToolVersion.Line);
             return ExitCodes.Success;
         }
-    }
-
-    private static Dictionary<string, string?> CommandLine(ParseResult parse, Option[] inputs, Option<string?>? json, Option<string?>? md)
-    {
-        var values = new Dictionary<string, string?>();
-        foreach (var option in inputs.Concat(new Option?[] { json, md }.OfType<Option>()))
-        {
-            string key = option.Name.TrimStart('-');
-            if (parse.GetResult(option) is null)
-            {
-                continue;
-            }
-
-            values[key] = option switch
-            {
-                Option<string[]> many => TraceGateSettings.JoinList(parse.GetValue(many)),
-                Option<string?> one => parse.GetValue(one),
-                _ => null,
-            };
-        }
-
-        return values;
     }
 
     private static int Guard(RunContext ctx, Func<int> body)
@@ -245,9 +206,9 @@ public static class CliApp
         return "tracegate: internal error: " + Untrusted.Line(text, 1000) + "; please report it with this output";
     }
 
-    private static int Check(RunContext ctx, Dictionary<string, string?> commandLine, bool evidenceOnly)
+    private static int Check(RunContext ctx, TraceGateSettings settings, bool evidenceOnly)
     {
-        var loaded = CheckRunner.Run(ctx, commandLine);
+        var loaded = CheckRunner.Run(ctx, settings);
         var report = loaded.Report;
         if (evidenceOnly)
         {

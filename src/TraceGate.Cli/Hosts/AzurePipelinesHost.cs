@@ -1,6 +1,7 @@
 using TraceGate.Cli.Inputs;
 using TraceGate.Cli.Publishers;
 using TraceGate.Cli.Publishers.Azure;
+using TraceGate.Cli.Settings;
 using TraceGate.Core.Model;
 using TraceGate.Core.Rendering;
 
@@ -91,7 +92,7 @@ public static class AzurePipelinesHost
 
             var commandLine = ActionInputs.SettingsLayer(env);
             commandLine["workspace"] = workspace;
-            var report = CheckRunner.Run(ctx with { CurrentDirectory = workspace }, commandLine, fetched).Report;
+            var report = CheckRunner.Run(ctx with { CurrentDirectory = workspace }, TraceGateSettings.Bind(env, commandLine), fetched).Report;
             if (!isPr)
             {
                 ctx.Out.WriteLine($"tracegate: this build is not for a pull request (BUILD_REASON={Untrusted.Line(Var(env, "BUILD_REASON") ?? "unset", 50)}): trace gates ran, evidence was skipped");

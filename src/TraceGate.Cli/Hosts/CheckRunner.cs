@@ -28,62 +28,47 @@ public static class CheckRunner
         public Func<(ChangedFiles? Files, string? Missing)>? ListChangedFiles { get; init; }
     }
 
-    public static Loaded Run(RunContext ctx, IReadOnlyDictionary<string, string?> commandLine, FetchedEvidence? fetched = null)
+    /// <param name="settings">What the CI configuration says (options, <c>TRACEGATE_*</c>, action or task inputs);
+    /// over a proof directory's files, over the policy's globs.</param>
+    public static Loaded Run(RunContext ctx, TraceGateSettings settings, FetchedEvidence? fetched = null)
     {
-        // Settings first without the policy layer: they say where the workspace and the policy are.
-        var early = TraceGateSettings.From(TraceGateSettings.Builder(new Dictionary<string, string?>(), ctx.Environment, commandLine).Build());
-        string workspaceDir = ctx.Resolve(early.Workspace);
+        string workspaceDir = ctx.Resolve(settings.Workspace);
         if (!Directory.Exists(workspaceDir))
         {
-            throw new UserInputException($"--workspace {early.Workspace}: no such directory");
+            throw new UserInputException($"--workspace {settings.Workspace}: no such directory");
         }
 
         var workspace = new FileWorkspace(workspaceDir);
-        var policy = LoadPolicy(ctx, workspaceDir, early.Policy);
-        var policyLayer = new Dictionary<string, string?>();
-        if (!policy.IsDefault && policy.Tests.Results.Count > 0)
-        {
-            policyLayer["test-results"] = TraceGateSettings.JoinList(policy.Tests.Results);
-        }
-
-        if (policy.Traces.Files.Count > 0)
-        {
-            policyLayer["traces"] = TraceGateSettings.JoinList(policy.Traces.Files);
-        }
-
-        if (policy.Traces.Baseline.Count > 0)
-        {
-            policyLayer["baseline"] = TraceGateSettings.JoinList(policy.Traces.Baseline);
-        }
-
-        if (!policy.IsDefault && policy.Tests.Baseline.Count > 0)
-        {
-            policyLayer["baseline-test-results"] = TraceGateSettings.JoinList(policy.Tests.Baseline);
-        }
+        var policy = LoadPolicy(ctx, workspaceDir, settings.Policy);
 
         // A proof's files are this run's inputs in place of the policy's globs; the command line, the environment and
         // the action's inputs still win.
-        var proofDir = ProofDirectory.Find(workspaceDir, early.Proof, ctx.Resolve);
+        var proofDir = ProofDirectory.Find(workspaceDir, settings.Proof, ctx.Resolve);
+        IReadOnlyList<string>? headResults = null, headTraces = null, baseTraces = null, baseResults = null;
         if (proofDir is not null)
         {
-            string Rel(string side, string file)
+            IReadOnlyList<string> Rel(string side, string file)
             {
                 var full = proofDir.Path(side, file);
                 if (!workspace.Contains(Path.GetDirectoryName(full)!))
                 {
-                    throw new UserInputException($"--proof {early.Proof}: the proof directory must be inside the workspace ({workspaceDir})");
+                    throw new UserInputException($"--proof {settings.Proof}: the proof directory must be inside the workspace ({workspaceDir})");
                 }
 
-                return Path.GetRelativePath(workspaceDir, full).Replace('\\', '/');
+                return [Path.GetRelativePath(workspaceDir, full).Replace('\\', '/')];
             }
 
-            policyLayer["test-results"] = Rel("head", ProofDirectory.ResultsFile);
-            policyLayer["traces"] = Rel("head", ProofDirectory.TracesFile);
-            policyLayer["baseline"] = Rel("baseline", ProofDirectory.TracesFile);
-            policyLayer["baseline-test-results"] = Rel("baseline", ProofDirectory.ResultsFile);
+            headResults = Rel("head", ProofDirectory.ResultsFile);
+            headTraces = Rel("head", ProofDirectory.TracesFile);
+            baseTraces = Rel("baseline", ProofDirectory.TracesFile);
+            baseResults = Rel("baseline", ProofDirectory.ResultsFile);
         }
 
-        var settings = TraceGateSettings.From(TraceGateSettings.Builder(policyLayer, ctx.Environment, commandLine).Build());
+        // Options, TRACEGATE_* and action/task inputs win over a proof directory's files, which win over the policy file's globs.
+        var testResults = settings.TestResults ?? headResults ?? (policy.IsDefault ? [] : policy.Tests.Results);
+        var baselineTestResults = settings.BaselineTestResults ?? baseResults ?? (policy.IsDefault ? [] : policy.Tests.Baseline);
+        var traces = settings.Traces ?? headTraces ?? policy.Traces.Files;
+        var baseline = settings.Baseline ?? baseTraces ?? policy.Traces.Baseline;
 
         string? prBody = settings.PrBody is { } prPath
             ? InputFiles.ReadText(ctx.Resolve(prPath), InputFiles.MaxPrBodyBytes, "PR description")
@@ -119,10 +104,11 @@ public static class CheckRunner
             CommitMessages = messages,
             CommitIds = ids,
             Facts = Facts(ctx, settings, fetched, policy.Evidence, workspaceDir),
-            TestResults = new InputGlobs(settings.TestResults, FromCi(ctx, commandLine, "test-results")),
-            BaselineTestResults = new InputGlobs(settings.BaselineTestResults, FromCi(ctx, commandLine, "baseline-test-results")),
-            Traces = new InputGlobs(settings.Traces, FromCi(ctx, commandLine, "traces")),
-            Baseline = new InputGlobs(settings.Baseline, FromCi(ctx, commandLine, "baseline")),
+            // Globs the CI configuration gave may leave the checkout; the policy's (from the PR's own branch) never.
+            TestResults = new InputGlobs(testResults, settings.TestResults is { Count: > 0 }),
+            BaselineTestResults = new InputGlobs(baselineTestResults, settings.BaselineTestResults is { Count: > 0 }),
+            Traces = new InputGlobs(traces, settings.Traces is { Count: > 0 }),
+            Baseline = new InputGlobs(baseline, settings.Baseline is { Count: > 0 }),
             ProofRuns = proofDir is null ? null : new ProofRuns(proofDir.Baseline, proofDir.Head),
         };
         return new Loaded(settings, policy, GatePipeline.Run(request) with { Tool = ToolVersion.Info });
@@ -183,12 +169,6 @@ public static class CheckRunner
     /// <summary>Branch conditions match the short name; hosts and users may give refs/heads/NAME.</summary>
     public static string StripRef(string branch) =>
         branch.StartsWith("refs/heads/", StringComparison.Ordinal) ? branch["refs/heads/".Length..] : branch;
-
-    /// <summary>A list setting came from the CI configuration (the command line, an action or task input, or a
-    /// <c>TRACEGATE_*</c> variable), not from the policy file: its globs may then leave the checkout.</summary>
-    private static bool FromCi(RunContext ctx, IReadOnlyDictionary<string, string?> commandLine, string key) =>
-        commandLine.TryGetValue(key, out var v) && v is { Length: > 0 }
-        || ctx.Environment.TryGetValue("TRACEGATE_" + key.ToUpperInvariant().Replace('-', '_'), out var e) && e is { Length: > 0 };
 
     public static GatePolicy LoadPolicy(RunContext ctx, string workspaceDir, string? explicitPath)
     {

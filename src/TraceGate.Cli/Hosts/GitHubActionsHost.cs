@@ -2,6 +2,7 @@ using System.Text.Json;
 using TraceGate.Cli.Inputs;
 using TraceGate.Cli.Publishers;
 using TraceGate.Cli.Publishers.GitHub;
+using TraceGate.Cli.Settings;
 using TraceGate.Core.Model;
 using TraceGate.Core.Rendering;
 
@@ -73,7 +74,7 @@ public static class GitHubActionsHost
 
         var commandLine = ActionInputs.SettingsLayer(ctx.Environment);
         commandLine["workspace"] = workspace;
-        var loaded = CheckRunner.Run(ctx with { CurrentDirectory = workspace }, commandLine, fetched);
+        var loaded = CheckRunner.Run(ctx with { CurrentDirectory = workspace }, TraceGateSettings.Bind(ctx.Environment, commandLine), fetched);
         var report = loaded.Report;
 
         string reportPath = Path.Combine(workspace, inputs.Mode == "evaluate" ? ArtifactDir : ".tracegate", "report.json");

@@ -3,25 +3,48 @@ using Microsoft.Extensions.Configuration;
 namespace TraceGate.Cli.Settings;
 
 /// <summary>
-/// The run's settings, layered with Microsoft.Extensions.Configuration: defaults, then the policy file, then
-/// <c>TRACEGATE_*</c> environment variables, then the command line. Keys are the CLI options' kebab-case names.
-/// A list is stored as one newline-separated value, because a configuration layer that sets fewer array elements
-/// than the layer below would otherwise keep the lower layer's extra elements.
+/// What the CI configuration says for one <c>tracegate check</c>: the command line's options, the <c>TRACEGATE_*</c>
+/// environment variables, or the action's and the task's inputs, bound with Microsoft.Extensions.Configuration
+/// (the command line over the environment over the defaults). Keys are the CLI options' kebab-case names. Tests
+/// construct it directly. A list that is null was not given, so the policy file's globs (or a proof directory's
+/// files) apply; an empty one was given as none. A list arrives in the configuration as one newline-separated
+/// value, because a layer that sets fewer array elements than the layer below would otherwise keep the lower
+/// layer's extra elements.
 /// </summary>
-public sealed record TraceGateSettings(
-    string Workspace,
-    string? Policy,
-    string? PrBody,
-    string? Commits,
-    string? GitRange,
-    IReadOnlyList<string> TestResults,
-    string? ReportJson,
-    string? SummaryMd,
-    IReadOnlyList<string> Traces,
-    IReadOnlyList<string> Baseline)
+public sealed record TraceGateSettings
 {
     public static readonly string[] Keys = ["workspace", "policy", "pr-body", "commits", "git-range", "test-results", "report-json", "summary-md", "traces", "baseline", "pr-template",
         "labels", "title", "branch", "author", "changed-files", "baseline-test-results", "proof"];
+
+    /// <summary>The checkout (default: the current directory); globs and repro paths are relative to it.</summary>
+    public string Workspace { get; init; } = ".";
+
+    /// <summary>The policy file (default: <c>.tracegate.yml</c> in the workspace, or the documented defaults).</summary>
+    public string? Policy { get; init; }
+
+    /// <summary>A file holding the PR description.</summary>
+    public string? PrBody { get; init; }
+
+    /// <summary>A file of NUL-separated commit messages (<c>git log -z --format=%B</c>).</summary>
+    public string? Commits { get; init; }
+
+    /// <summary>BASE..HEAD, read from the workspace's git repository.</summary>
+    public string? GitRange { get; init; }
+
+    /// <summary>Globs of test reports; null: <c>tests.results</c> of the policy.</summary>
+    public IReadOnlyList<string>? TestResults { get; init; }
+
+    /// <summary>Where to write the JSON report.</summary>
+    public string? ReportJson { get; init; }
+
+    /// <summary>Where to write the Markdown summary.</summary>
+    public string? SummaryMd { get; init; }
+
+    /// <summary>Globs of trace files; null: <c>traces.files</c> of the policy.</summary>
+    public IReadOnlyList<string>? Traces { get; init; }
+
+    /// <summary>Globs of the baseline run's trace files; null: <c>traces.baseline</c> of the policy.</summary>
+    public IReadOnlyList<string>? Baseline { get; init; }
 
     /// <summary>The PR's labels; null when not given, empty when given as none (<c>--labels ''</c>).</summary>
     public IReadOnlyList<string>? Labels { get; init; }
@@ -35,8 +58,8 @@ public sealed record TraceGateSettings(
     /// <summary>A file listing the changed files, one path a line.</summary>
     public string? ChangedFiles { get; init; }
 
-    /// <summary>Result files of the same tests on the base commit (<c>tests.baseline</c>), for <c>proof.repro</c>.</summary>
-    public IReadOnlyList<string> BaselineTestResults { get; init; } = [];
+    /// <summary>Result files of the same tests on the base commit; null: <c>tests.baseline</c> of the policy.</summary>
+    public IReadOnlyList<string>? BaselineTestResults { get; init; }
 
     /// <summary>The directory <c>tracegate prove</c> wrote (default: <c>.tracegate/proof</c> when it exists).</summary>
     public string? Proof { get; init; }
@@ -44,35 +67,34 @@ public sealed record TraceGateSettings(
     /// <summary>The PR template file, relative to the checkout (default: the templates found in it).</summary>
     public string? PrTemplate { get; init; }
 
-    public static IConfigurationBuilder Builder(
-        IReadOnlyDictionary<string, string?> policyLayer,
-        IReadOnlyDictionary<string, string?> environment,
-        IReadOnlyDictionary<string, string?> commandLine) =>
-        new ConfigurationBuilder()
+    /// <summary>Binds the settings: <paramref name="given"/> (the command line's options, or a host's action or
+    /// task inputs, by key) over the <c>TRACEGATE_*</c> variables of <paramref name="environment"/>.</summary>
+    public static TraceGateSettings Bind(IReadOnlyDictionary<string, string?> environment, IReadOnlyDictionary<string, string?> given) =>
+        From(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["workspace"] = "." })
-            .AddInMemoryCollection(policyLayer)
             .Add(new PrefixedEnvironmentSource("TRACEGATE_", environment))
-            .AddInMemoryCollection(commandLine);
+            .AddInMemoryCollection(given)
+            .Build());
 
-    public static TraceGateSettings From(IConfiguration config) => new(
-        config["workspace"] is { Length: > 0 } ws ? ws : ".",
-        Value(config, "policy"),
-        Value(config, "pr-body"),
-        Value(config, "commits"),
-        Value(config, "git-range"),
-        List(config["test-results"]),
-        Value(config, "report-json"),
-        Value(config, "summary-md"),
-        List(config["traces"]),
-        List(config["baseline"]))
+    public static TraceGateSettings From(IConfiguration config) => new()
     {
+        Workspace = config["workspace"] is { Length: > 0 } ws ? ws : ".",
+        Policy = Value(config, "policy"),
+        PrBody = Value(config, "pr-body"),
+        Commits = Value(config, "commits"),
+        GitRange = Value(config, "git-range"),
+        TestResults = GivenList(config, "test-results"),
+        ReportJson = Value(config, "report-json"),
+        SummaryMd = Value(config, "summary-md"),
+        Traces = GivenList(config, "traces"),
+        Baseline = GivenList(config, "baseline"),
         PrTemplate = Value(config, "pr-template"),
-        Labels = config["labels"] is { } labels ? List(labels) : null,
+        Labels = GivenList(config, "labels"),
         Title = Value(config, "title"),
         Branch = Value(config, "branch"),
         Author = Value(config, "author"),
         ChangedFiles = Value(config, "changed-files"),
-        BaselineTestResults = List(config["baseline-test-results"]),
+        BaselineTestResults = GivenList(config, "baseline-test-results"),
         Proof = Value(config, "proof"),
     };
 
@@ -81,8 +103,8 @@ public sealed record TraceGateSettings(
 
     private static string? Value(IConfiguration config, string key) => config[key] is { Length: > 0 } v ? v : null;
 
-    private static List<string> List(string? value) =>
-        value is null ? [] : value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    private static List<string>? GivenList(IConfiguration config, string key) =>
+        config[key] is { } value ? value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() : null;
 }
 
 /// <summary>Maps <c>TRACEGATE_TEST_RESULTS</c> to the key <c>test-results</c>. Reads a given environment, not the
