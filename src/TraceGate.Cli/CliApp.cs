@@ -228,7 +228,8 @@ public static class CliApp
         }
 
         ctx.Out.Write(ConsoleReport.Render(report, ctx.UseColor));
-        return report.Conclusion == Conclusion.Success ? ExitCodes.Success : ExitCodes.GateFailed;
+        // Inconclusive alone is exit 0: only a failed check (or on-inconclusive: fail, which makes it one) fails.
+        return report.Conclusion == Conclusion.Failure ? ExitCodes.GateFailed : ExitCodes.Success;
     }
 
     private static void WriteFile(RunContext ctx, string path, string content)

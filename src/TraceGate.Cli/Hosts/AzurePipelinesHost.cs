@@ -105,7 +105,7 @@ public static class AzurePipelinesHost
                 published = Publish(ctx, api, prId, inputs, comment, report, token);
             }
 
-            bool ok = report.Conclusion == Conclusion.Success || !inputs.FailOnFailure;
+            bool ok = report.Conclusion != Conclusion.Failure || !inputs.FailOnFailure;
             ctx.Out.WriteLine(LoggingCommands.Complete(ok && published, AzureDevOpsPublisher.Title(report)));
             return !published ? ExitCodes.PublishFailed : ok ? ExitCodes.Success : ExitCodes.GateFailed;
         }
@@ -125,7 +125,7 @@ public static class AzurePipelinesHost
         try
         {
             publisher.PostStatus(prId, inputs.CheckName, report, targetUrl).GetAwaiter().GetResult();
-            ctx.Out.WriteLine($"tracegate: PR status tracegate/{Untrusted.Line(inputs.CheckName, 100)}: {(report.Conclusion == Conclusion.Success ? "succeeded" : "failed")}");
+            ctx.Out.WriteLine($"tracegate: PR status tracegate/{Untrusted.Line(inputs.CheckName, 100)}: {AzureDevOpsPublisher.State(report)}");
             if (comment)
             {
                 publisher.UpsertThread(prId, inputs.CheckName, report).GetAwaiter().GetResult();
@@ -153,15 +153,16 @@ public static class AzurePipelinesHost
         File.WriteAllText(json, JsonReport.Render(report));
         File.WriteAllText(md, MarkdownReport.Render(report, 1_000_000));
         ctx.Out.Write(ConsoleReport.Render(report, color: false));
-        foreach (var check in report.Checks.Where(c => c.Outcome is Outcome.Fail or Outcome.Warn))
+        foreach (var check in report.Checks.Where(c => c.Outcome is Outcome.Fail or Outcome.Warn or Outcome.Inconclusive))
         {
             ctx.Out.WriteLine(LoggingCommands.LogIssue(check));
         }
 
         ctx.Out.WriteLine(LoggingCommands.UploadSummary(md));
-        ctx.Out.WriteLine(LoggingCommands.SetOutput("conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure"));
+        ctx.Out.WriteLine(LoggingCommands.SetOutput("conclusion", report.Conclusion.Name()));
         ctx.Out.WriteLine(LoggingCommands.SetOutput("report", json));
         ctx.Out.WriteLine(LoggingCommands.SetOutput("failed-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Fail).Select(c => c.Id))));
+        ctx.Out.WriteLine(LoggingCommands.SetOutput("inconclusive-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Inconclusive).Select(c => c.Id))));
     }
 
     /// <summary>Title, source branch and author from the PR object.</summary>

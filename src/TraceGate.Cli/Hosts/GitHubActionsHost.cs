@@ -359,13 +359,14 @@ public static class GitHubActionsHost
 
         if (env.GetValueOrDefault("GITHUB_OUTPUT") is { Length: > 0 } output)
         {
-            WorkflowCommands.SetOutput(output, "conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure");
+            WorkflowCommands.SetOutput(output, "conclusion", report.Conclusion.Name());
             WorkflowCommands.SetOutput(output, "report", reportPath);
             WorkflowCommands.SetOutput(output, "failed-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Fail).Select(c => c.Id)));
+            WorkflowCommands.SetOutput(output, "inconclusive-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Inconclusive).Select(c => c.Id)));
         }
 
         ctx.Out.Write(ConsoleReport.Render(report, color: false));
-        foreach (var check in report.Checks.Where(c => c.Outcome is Outcome.Fail or Outcome.Warn))
+        foreach (var check in report.Checks.Where(c => c.Outcome is Outcome.Fail or Outcome.Warn or Outcome.Inconclusive))
         {
             ctx.Out.WriteLine(WorkflowCommands.Annotation(check));
         }

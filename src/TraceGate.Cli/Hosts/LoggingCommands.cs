@@ -18,6 +18,7 @@ public static class LoggingCommands
 
     public static string LogIssue(Check check)
     {
+        // Azure's logissue knows error and warning only: an inconclusive check is a warning there.
         string type = check.Outcome == Outcome.Fail ? "error" : "warning";
         string props = $"type={type}";
         if (check.Location is { } loc)

@@ -16,10 +16,10 @@ public static class WorkflowCommands
     public static string EscapeProperty(string s) =>
         EscapeData(s).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
 
-    /// <summary>An error or warning annotation; the file and line when the check has a place (a policy rule).</summary>
+    /// <summary>An error, warning or (inconclusive) notice annotation; the file and line when the check has a place.</summary>
     public static string Annotation(Check check)
     {
-        string level = check.Outcome == Outcome.Fail ? "error" : "warning";
+        string level = check.Outcome switch { Outcome.Fail => "error", Outcome.Inconclusive => "notice", _ => "warning" };
         var props = new List<string>();
         if (check.Location is { } loc)
         {

@@ -4,9 +4,45 @@ namespace TraceGate.Core.Model;
 public enum Outcome
 {
     Fail,
+
+    /// <summary>
+    /// The check could not be judged (too few samples for a timing budget, a trace backend that did not answer): shown
+    /// as neutral, never a pass; it fails the run only where the policy says so (<c>on-inconclusive: fail</c>).
+    /// </summary>
+    Inconclusive,
     Warn,
     Pass,
     Skip,
+}
+
+/// <summary>The one spelling of each outcome and conclusion on the wire (JSON report, action outputs, schema).</summary>
+public static class OutcomeNames
+{
+    public static string Name(this Outcome outcome) => outcome switch
+    {
+        Outcome.Pass => "pass",
+        Outcome.Fail => "fail",
+        Outcome.Warn => "warn",
+        Outcome.Inconclusive => "inconclusive",
+        _ => "skip",
+    };
+
+    public static Outcome? OutcomeFromWire(string name) => name switch
+    {
+        "pass" => Outcome.Pass,
+        "fail" => Outcome.Fail,
+        "warn" => Outcome.Warn,
+        "inconclusive" => Outcome.Inconclusive,
+        "skip" => Outcome.Skip,
+        _ => null,
+    };
+
+    public static string Name(this Conclusion conclusion) => conclusion switch
+    {
+        Conclusion.Success => "success",
+        Conclusion.Inconclusive => "inconclusive",
+        _ => "failure",
+    };
 }
 
 /// <summary>A place in a file that a person can open: the policy line of a rule, a line of the PR description.</summary>

@@ -4,6 +4,9 @@ public enum Conclusion
 {
     Success,
     Failure,
+
+    /// <summary>Nothing failed, but at least one check could not be judged: neutral, and exit code 0.</summary>
+    Inconclusive,
 }
 
 /// <summary>Everything the renderers need: the one result model in the middle of the pipeline.</summary>
@@ -38,6 +41,14 @@ public sealed record Report(
 
     public int Warned => Checks.Count(c => c.Outcome == Outcome.Warn);
 
-    public static Conclusion ConclusionOf(IEnumerable<Check> checks) =>
-        checks.Any(c => c.Outcome == Outcome.Fail) ? Conclusion.Failure : Conclusion.Success;
+    public int Inconclusive => Checks.Count(c => c.Outcome == Outcome.Inconclusive);
+
+    /// <summary>A failure fails the run; otherwise a check that could not be judged makes it inconclusive.</summary>
+    public static Conclusion ConclusionOf(IEnumerable<Check> checks)
+    {
+        var list = checks as IReadOnlyCollection<Check> ?? checks.ToList();
+        return list.Any(c => c.Outcome == Outcome.Fail) ? Conclusion.Failure
+            : list.Any(c => c.Outcome == Outcome.Inconclusive) ? Conclusion.Inconclusive
+            : Conclusion.Success;
+    }
 }

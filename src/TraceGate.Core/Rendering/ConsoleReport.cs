@@ -10,9 +10,15 @@ public static class ConsoleReport
     public static string Render(Report report, bool color)
     {
         var sb = new StringBuilder();
-        string verdict = report.Conclusion == Conclusion.Success ? "PASSED" : "FAILED";
-        sb.Append("TraceGate ").Append(Paint(verdict, report.Conclusion == Conclusion.Success ? "32;1" : "31;1", color))
-          .Append($": {report.Checks.Count} checks, {report.Failed} failed, {report.Warned} warnings\n");
+        var (verdict, paint) = report.Conclusion switch
+        {
+            Conclusion.Success => ("PASSED", "32;1"),
+            Conclusion.Inconclusive => ("INCONCLUSIVE", "36;1"),
+            _ => ("FAILED", "31;1"),
+        };
+        sb.Append("TraceGate ").Append(Paint(verdict, paint, color))
+          .Append($": {report.Checks.Count} checks, {report.Failed} failed, {report.Warned} warnings")
+          .Append(report.Inconclusive > 0 ? $", {report.Inconclusive} inconclusive\n" : "\n");
         sb.Append(report.PolicyIsDefault ? "policy: none found, documented defaults used\n" : $"policy: {Untrusted.Line(report.PolicyDescription)}\n");
         // Ids, stat names and budgets come from the policy, or from a report read back from a fork's artifact: they
         // are escaped like any other text.
@@ -24,11 +30,12 @@ public static class ConsoleReport
                 Outcome.Pass => ("pass", "32"),
                 Outcome.Fail => ("FAIL", "31;1"),
                 Outcome.Warn => ("warn", "33"),
+                Outcome.Inconclusive => ("inconclusive", "36"),
                 _ => ("skip", "2"),
             };
             sb.Append("  ").Append(Paint(label, code, color)).Append("  ").Append(Id(check).PadRight(width)).Append("  ")
               .Append(Untrusted.Line(check.Message, 500)).Append('\n');
-            if (check.Outcome is Outcome.Fail or Outcome.Warn)
+            if (check.Outcome is Outcome.Fail or Outcome.Warn or Outcome.Inconclusive)
             {
                 foreach (var row in check.Stats.Where(r => r.IsDuration))
                 {

@@ -29,7 +29,7 @@ public static class JsonReport
     public static string Render(Report report) => Write(w =>
     {
         w.WriteStartObject();
-        w.WriteString("conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure");
+        w.WriteString("conclusion", report.Conclusion.Name());
         if (report.Tool is { } tool)
         {
             w.WriteStartObject("tool");
@@ -146,13 +146,7 @@ public static class JsonReport
         {
             w.WriteStartObject();
             w.WriteString("id", c.Id);
-            w.WriteString("outcome", c.Outcome switch
-            {
-                Outcome.Pass => "pass",
-                Outcome.Fail => "fail",
-                Outcome.Warn => "warn",
-                _ => "skip",
-            });
+            w.WriteString("outcome", c.Outcome.Name());
             w.WriteString("message", c.Message);
             if (c.Hint is not null)
             {

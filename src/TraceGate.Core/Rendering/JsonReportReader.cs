@@ -43,7 +43,7 @@ public static partial class JsonReportReader
             var root = Obj(doc.RootElement, "$", RootMembers, ["checks"]);
             if (root.TryGetProperty("conclusion", out var conclusion))
             {
-                Enum(conclusion, "$.conclusion", "success", "failure");
+                Enum(conclusion, "$.conclusion", "success", "failure", "inconclusive");
             }
 
             var checks = Arr(root.GetProperty("checks"), "$.checks", 10_000).Select((c, i) => ReadCheck(c, $"$.checks[{i}]")).ToList();
@@ -173,13 +173,7 @@ public static partial class JsonReportReader
             throw new JsonReportException(at + ".id", $"'{Show(id)}' is not a check id (evidence.FIELD, evidence.agreement.FIELD, evidence.FIELD.run, traces.RULE or tests.results, with the policy's id rules)");
         }
 
-        var outcome = Enum(o.GetProperty("outcome"), at + ".outcome", "pass", "fail", "warn", "skip") switch
-        {
-            "pass" => Outcome.Pass,
-            "fail" => Outcome.Fail,
-            "warn" => Outcome.Warn,
-            _ => Outcome.Skip,
-        };
+        var outcome = OutcomeNames.OutcomeFromWire(Enum(o.GetProperty("outcome"), at + ".outcome", "pass", "fail", "warn", "inconclusive", "skip"))!.Value;
         return new Check(id, outcome, Text(o.GetProperty("message"), at + ".message"))
         {
             Hint = o.TryGetProperty("hint", out var h) ? Text(h, at + ".hint") : null,

@@ -40,12 +40,16 @@ public static class MarkdownReport
     private static string RenderAt(Report report, Detail level)
     {
         var md = new StringBuilder();
-        int failed = report.Failed, warned = report.Warned;
-        md.Append(report.Conclusion == Conclusion.Success
-            ? "## ✅ TraceGate: passed"
-            : $"## ❌ TraceGate: {failed} {(failed == 1 ? "check" : "checks")} failed").Append("\n\n");
+        int failed = report.Failed, warned = report.Warned, inconclusive = report.Inconclusive;
+        md.Append(report.Conclusion switch
+        {
+            Conclusion.Success => "## ✅ TraceGate: passed",
+            Conclusion.Inconclusive => $"## ❔ TraceGate: inconclusive ({inconclusive} {(inconclusive == 1 ? "check" : "checks")} could not be judged, none failed)",
+            _ => $"## ❌ TraceGate: {failed} {(failed == 1 ? "check" : "checks")} failed",
+        }).Append("\n\n");
         int passed = report.Checks.Count(c => c.Outcome == Outcome.Pass);
-        md.Append($"{report.Checks.Count} checks: {passed} passed, {failed} failed, {warned} {(warned == 1 ? "warning" : "warnings")}. ");
+        md.Append($"{report.Checks.Count} checks: {passed} passed, {failed} failed, {warned} {(warned == 1 ? "warning" : "warnings")}")
+          .Append(inconclusive > 0 ? $", {inconclusive} inconclusive. " : ". ");
         md.Append(report.PolicyIsDefault ? "No policy file: the default policy was used." : $"Policy: {Untrusted.Code(report.PolicyDescription)}.");
         md.Append("\n\n");
 
@@ -98,6 +102,18 @@ public static class MarkdownReport
             foreach (var check in failing)
             {
                 AppendCheck(md, check, "❌", level, TraceLink(report));
+            }
+
+            md.Append('\n');
+        }
+
+        var undecided = report.Checks.Where(c => c.Outcome == Outcome.Inconclusive).ToList();
+        if (undecided.Count > 0 && level != Detail.VerdictOnly)
+        {
+            md.Append("### Inconclusive\n\n");
+            foreach (var check in undecided)
+            {
+                AppendCheck(md, check, "❔", level, TraceLink(report));
             }
 
             md.Append('\n');
@@ -225,6 +241,7 @@ public static class MarkdownReport
         Outcome.Pass => "✅",
         Outcome.Fail => "❌",
         Outcome.Warn => "⚠️",
+        Outcome.Inconclusive => "❔",
         _ => "➖",
     };
 }

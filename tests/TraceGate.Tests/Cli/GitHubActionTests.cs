@@ -423,6 +423,32 @@ public sealed class GitHubActionTests : IDisposable
         _http.Writes.Should().OnlyContain(w => w.Status < 300);
     }
 
+    /// <summary>
+    /// An artifact whose report has an inconclusive check and no failure (what a budget with too few samples gives):
+    /// the check run completes neutral, the outputs say inconclusive and name the check, and the step exits 0.
+    /// </summary>
+    [Fact]
+    public void Publish_InconclusiveReport_CompletesTheCheckRunNeutralAndExitsZero()
+    {
+        Run(Env(("INPUT_MODE", "evaluate"))).ExitCode.Should().Be(0);
+        var path = Path.Combine(_ws.Path, "tracegate-artifact", "report.json");
+        var report = JsonNode.Parse(File.ReadAllText(path))!;
+        var check = report["checks"]!.AsArray().First(c => c!["outcome"]!.GetValue<string>() == "pass")!;
+        check["outcome"] = "inconclusive";
+        string id = check["id"]!.GetValue<string>();
+        report["conclusion"] = "inconclusive";
+        File.WriteAllText(path, report.ToJsonString());
+        var workflowRun = Webhooks.Example("workflow_run", "completed");
+        workflowRun["workflow_run"]!["head_sha"] = HeadSha;
+        var r = Run(Env(("INPUT_MODE", "publish"), ("GITHUB_EVENT_NAME", "workflow_run"), ("GITHUB_EVENT_PATH", _runner.Write("wr.json", workflowRun.ToJsonString()))));
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        var complete = Json(_http.Writes.Last(w => w.Method == "PATCH"));
+        complete["conclusion"]!.GetValue<string>().Should().Be("neutral");
+        complete["output"]!["title"]!.GetValue<string>().Should().StartWith("Inconclusive: 1 of ");
+        _http.Writes.Should().OnlyContain(w => w.Status < 300, "prism validates the neutral conclusion against GitHub's API description");
+        File.ReadAllText(_runner.File("output.txt")).Should().Contain("inconclusive").And.Contain(id);
+    }
+
     [Fact]
     public void Publish_ArtifactForAnotherCommit_IsRefused()
     {

@@ -134,6 +134,34 @@ public sealed class ReportContractTests
         read.Should().Throw<JsonReportException>().Which.Path.Should().Be(path);
     }
 
+    /// <summary>
+    /// The inconclusive outcome through the whole contract: written, valid against the schema, read back with the same
+    /// outcome, and the run's conclusion inconclusive (neutral) when nothing failed, failure when something did.
+    /// </summary>
+    [Fact]
+    public void InconclusiveCheck_IsWrittenValidatedAndReadBack_AndMakesTheConclusionInconclusive()
+    {
+        var undecided = new Core.Model.Check("traces.apply-latency", Core.Model.Outcome.Inconclusive, "only 3 span(s) in the baseline: at least 20 (min-samples) are needed to judge p95 against it") { Spans = 3 };
+        var passed = new Core.Model.Check("traces.files", Core.Model.Outcome.Pass, "read 3 spans from 1 trace file(s)");
+        var report = new Core.Model.Report(Core.Model.Report.ConclusionOf([undecided, passed]), [undecided, passed], new Dictionary<string, Core.Model.EvidenceValue>(), [], []);
+        report.Conclusion.Should().Be(Core.Model.Conclusion.Inconclusive);
+
+        string json = JsonReport.Render(report);
+        var results = Evaluate(json);
+        results.IsValid.Should().BeTrue(Errors(results));
+        JsonNode.Parse(json)!["conclusion"]!.GetValue<string>().Should().Be("inconclusive");
+        var read = JsonReportReader.Read(json);
+        read.Conclusion.Should().Be(Core.Model.Conclusion.Inconclusive);
+        read.Checks[0].Outcome.Should().Be(Core.Model.Outcome.Inconclusive);
+        MarkdownReport.Render(read).Should().StartWith("## ❔ TraceGate: inconclusive (1 check could not be judged, none failed)")
+            .And.Contain("### Inconclusive").And.Contain("| ❔ | `traces.apply-latency` |");
+        ConsoleReport.Render(read, color: false).Should().StartWith("TraceGate INCONCLUSIVE: 2 checks, 0 failed, 0 warnings, 1 inconclusive\n")
+            .And.Contain("  inconclusive  traces.apply-latency");
+
+        var failed = passed with { Outcome = Core.Model.Outcome.Fail };
+        Core.Model.Report.ConclusionOf([undecided, failed]).Should().Be(Core.Model.Conclusion.Failure, "a failure outranks an inconclusive check");
+    }
+
     private static JsonObject Check(JsonObject report, int index) => report["checks"]![index]!.AsObject();
 
     private static JsonObject Located(JsonObject report) => report["checks"]!.AsArray().First(c => c!["location"] is not null)!.AsObject();

@@ -14,7 +14,7 @@ public sealed class AzureDevOpsPublisher(AzureDevOpsApi api)
     {
         string json = JsonText.Object(w =>
         {
-            w.WriteString("state", report.Conclusion == Conclusion.Success ? "succeeded" : "failed");
+            w.WriteString("state", State(report));
             w.WriteString("description", Untrusted.Line(Title(report), 200));
             w.WriteStartObject("context");
             w.WriteString("genre", "tracegate");
@@ -80,7 +80,21 @@ public sealed class AzureDevOpsPublisher(AzureDevOpsApi api)
         return null;
     }
 
-    public static string Title(Report report) => ScopeLine.Append(report.Conclusion == Conclusion.Success
-        ? $"TraceGate passed: {report.Checks.Count(c => c.Outcome == Outcome.Pass)} checks"
-        : $"TraceGate failed: {report.Failed} of {report.Checks.Count} checks", report, 200);
+    public static string Title(Report report) => ScopeLine.Append(report.Conclusion switch
+        {
+            Conclusion.Success => $"TraceGate passed: {report.Checks.Count(c => c.Outcome == Outcome.Pass)} checks",
+            Conclusion.Inconclusive => $"TraceGate inconclusive: {report.Inconclusive} of {report.Checks.Count} checks could not be judged, none failed",
+            _ => $"TraceGate failed: {report.Failed} of {report.Checks.Count} checks",
+        }, report, 200);
+
+    /// <summary>
+    /// The PR status's GitStatusState. An inconclusive run posts notApplicable, Azure DevOps's neutral: a status
+    /// policy neither passes nor blocks on it, as GitHub treats a neutral check run, and the description says why.
+    /// </summary>
+    public static string State(Report report) => report.Conclusion switch
+    {
+        Conclusion.Success => "succeeded",
+        Conclusion.Inconclusive => "notApplicable",
+        _ => "failed",
+    };
 }

@@ -61,12 +61,13 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
     {
         string title = Title(report);
         string summary = MarkdownReport.Render(report, MarkdownReport.GitHubCheckRunLimit);
-        var annotations = report.Checks.Where(c => c.Location is not null && c.Outcome is Outcome.Fail or Outcome.Warn).ToList();
+        var annotations = report.Checks.Where(c => c.Location is not null && c.Outcome is Outcome.Fail or Outcome.Warn or Outcome.Inconclusive).ToList();
         var batches = annotations.Chunk(AnnotationsPerRequest).ToList();
         await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id}", JsonText.Object(w =>
         {
             w.WriteString("status", "completed");
-            w.WriteString("conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure");
+            // GitHub's neutral: nothing failed, but something could not be judged.
+            w.WriteString("conclusion", report.Conclusion switch { Conclusion.Success => "success", Conclusion.Inconclusive => "neutral", _ => "failure" });
             w.WriteString("completed_at", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
             WriteOutput(w, title, summary, batches.Count > 0 ? batches[0] : [], annotationRoot);
         })).ConfigureAwait(false);
@@ -100,9 +101,12 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
         return mine.ValueKind == JsonValueKind.Object ? mine : null;
     }
 
-    public static string Title(Report report) => ScopeLine.Append(report.Conclusion == Conclusion.Success
-        ? $"All {report.Checks.Count(c => c.Outcome == Outcome.Pass)} checks passed" + (report.Warned > 0 ? $", {report.Warned} warnings" : "")
-        : $"{report.Failed} of {report.Checks.Count} checks failed", report, TitleLimit);
+    public static string Title(Report report) => ScopeLine.Append(report.Conclusion switch
+        {
+            Conclusion.Success => $"All {report.Checks.Count(c => c.Outcome == Outcome.Pass)} checks passed" + (report.Warned > 0 ? $", {report.Warned} warnings" : ""),
+            Conclusion.Inconclusive => $"Inconclusive: {report.Inconclusive} of {report.Checks.Count} checks could not be judged, none failed",
+            _ => $"{report.Failed} of {report.Checks.Count} checks failed",
+        }, report, TitleLimit);
 
     /// <summary>GitHub shows the title on one line above the summary; longer scope reasons are cut there.</summary>
     public const int TitleLimit = 200;
@@ -120,7 +124,7 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
             w.WriteString("path", root is null ? loc.Path : Path.Combine(root, loc.Path).Replace('\\', '/'));
             w.WriteNumber("start_line", loc.Line);
             w.WriteNumber("end_line", loc.Line);
-            w.WriteString("annotation_level", check.Outcome == Outcome.Fail ? "failure" : "warning");
+            w.WriteString("annotation_level", check.Outcome switch { Outcome.Fail => "failure", Outcome.Inconclusive => "notice", _ => "warning" });
             w.WriteString("title", Untrusted.Line(check.Id, 200));
             w.WriteString("message", Untrusted.Line(check.Message, 60_000));
             w.WriteEndObject();
