@@ -10,6 +10,8 @@
 //   buggy     the incident: no transfer.fee; apply emits lock_acquired, debit, credit, fee_debit; some spans carry
 //             an invariant.violation event and status ERROR
 //   slow      the fixed shape, but apply takes 30-60 ms
+//   links     span links: each transfer publishes a message (PRODUCER); settle-batch spans (CONSUMER, each the root
+//             of its own trace) link to the messages they settle: two, one, and none (a batch started empty)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +100,38 @@ const buggy = {
 };
 const slow = { ...correct, applyMs: (random) => 30 + random() * 30 };
 
+// Span links as the SDK records them: startSpan's `links` option, with the linked span's context and attributes.
+async function linksScenario(seed) {
+  const random = prng(seed);
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'settlement-svc', 'service.version': '2.0.0', 'deployment.environment': 'ci' }),
+    idGenerator: { generateTraceId: () => hex(random, 16), generateSpanId: () => hex(random, 8) },
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
+  const tracer = provider.getTracer('payments.settlement', '2.0.0');
+  const published = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = BASE_MS + i * 1000;
+    const root = tracer.startSpan('POST /transfer', { kind: SpanKind.SERVER, startTime: t0 });
+    const publish = tracer.startSpan('publish', { kind: SpanKind.PRODUCER, startTime: t0 + 1, attributes: { 'messaging.destination.name': 'settlements' } }, trace.setSpan(context.active(), root));
+    publish.end(t0 + 2);
+    root.end(t0 + 3);
+    published.push(publish.spanContext());
+  }
+  const batches = [[published[0], published[1]], [published[2]], []];
+  batches.forEach((linked, b) => {
+    const t0 = BASE_MS + 10_000 + b * 1000;
+    const links = linked.map((ctx, k) => ({ context: ctx, attributes: { 'messaging.message.id': `msg-${b}-${k}` } }));
+    const batch = tracer.startSpan('settle-batch', { kind: SpanKind.CONSUMER, startTime: t0, links, attributes: { 'messaging.batch.message_count': linked.length } });
+    batch.end(t0 + 5);
+  });
+  await provider.forceFlush();
+  const spans = exporter.getFinishedSpans();
+  if (spans.length !== 9) throw new Error(`links: expected 9 spans, got ${spans.length}`);
+  return { name: 'links', spans };
+}
+
 export { scenario, correct, buggy, slow };
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
@@ -106,6 +140,7 @@ const runs = !isMain ? [] : [
   await scenario('baseline', 2, 30, { ...correct, version: '1.4.0' }),
   await scenario('buggy', 3, 30, buggy),
   await scenario('slow', 4, 30, slow),
+  await linksScenario(5),
 ];
 
 // Exporters send batches: serialize ten traces (thirty spans) per request, as a batch processor would.

@@ -230,6 +230,16 @@ internal sealed class OtlpJsonFastPath(ReadOptions options)
                     }
 
                     break;
+                case SpanField.Links:
+                    if (BeginArray())
+                    {
+                        for (var e8 = true; NextElement(ref e8);)
+                        {
+                            ReadLink();
+                        }
+                    }
+
+                    break;
                 case SpanField.Status:
                     BeginObject();
                     var p6 = true;
@@ -291,6 +301,32 @@ internal sealed class OtlpJsonFastPath(ReadOptions options)
         }
 
         _span.Events.Add(new SpanEvent(name, time));
+    }
+
+    /// <summary>The same decisions as <c>OtlpJsonReader.ReadLink</c>.</summary>
+    private void ReadLink()
+    {
+        TraceId trace = default;
+        ulong span = 0;
+        BeginObject();
+        var p8 = true;
+        while (NextProperty(ref p8, out var key))
+        {
+            if (key.SequenceEqual("traceId"u8) || key.SequenceEqual("trace_id"u8))
+            {
+                trace = ReadTraceId();
+            }
+            else if (key.SequenceEqual("spanId"u8) || key.SequenceEqual("span_id"u8))
+            {
+                span = ReadSpanId();
+            }
+            else
+            {
+                SkipValue();
+            }
+        }
+
+        _span.Links.Add(new SpanLink(trace, span));
     }
 
     /// <summary>The same decisions as <c>OtlpJsonReader.ReadKeyValue</c>, property by property.</summary>

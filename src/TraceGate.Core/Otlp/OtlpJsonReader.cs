@@ -185,6 +185,14 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
                     ReadEvent(ref r);
                 }
             }
+            else if (field == SpanField.Links)
+            {
+                int a = BeginArray(ref r, "links");
+                while (NextElement(ref r, a))
+                {
+                    ReadLink(ref r);
+                }
+            }
             else if (field == SpanField.Status)
             {
                 _feed.Next(ref r, "status");
@@ -244,6 +252,31 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
         }
 
         _span.Events.Add(new SpanEvent(name, time));
+    }
+
+    /// <summary>A link keeps the span it points at; its attributes and trace state are not read.</summary>
+    private void ReadLink(ref Utf8JsonReader r)
+    {
+        TraceId trace = default;
+        ulong span = 0;
+        int depth = BeginObject(ref r, "a Link object");
+        while (NextProperty(ref r, depth))
+        {
+            if (r.ValueTextEquals("traceId"u8) || r.ValueTextEquals("trace_id"u8))
+            {
+                trace = ReadTraceId(ref r, "links.traceId");
+            }
+            else if (r.ValueTextEquals("spanId"u8) || r.ValueTextEquals("span_id"u8))
+            {
+                span = ReadSpanId(ref r, "links.spanId");
+            }
+            else
+            {
+                _feed.Skip(ref r);
+            }
+        }
+
+        _span.Links.Add(new SpanLink(trace, span));
     }
 
     private KeyValuePair<string, AttrValue>? ReadKeyValue(ref Utf8JsonReader r, bool keepAll)
@@ -492,9 +525,9 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
         return _strings.Get(r.ValueSpan) ?? throw _feed.Error(ref r, $"{what} is not valid UTF-8");
     }
 
-    private TraceId ReadTraceId(ref Utf8JsonReader r)
+    private TraceId ReadTraceId(ref Utf8JsonReader r, string what = "traceId")
     {
-        _feed.Next(ref r, "traceId");
+        _feed.Next(ref r, what);
         Span<byte> bytes = stackalloc byte[16];
         if (r.TokenType != JsonTokenType.String || !Hex(r.ValueSpan, bytes))
         {
@@ -503,8 +536,8 @@ public sealed class OtlpJsonReader(ReadOptions options, ISpanSink sink)
                 return id;
             }
 
-            throw _feed.Error(ref r, TempoDialect ? "traceId must be 32 hex digits or the base64 of 16 bytes"
-                : "traceId must be 32 hex digits (OTLP JSON encodes ids as hex, not base64)");
+            throw _feed.Error(ref r, TempoDialect ? $"{what} must be 32 hex digits or the base64 of 16 bytes"
+                : $"{what} must be 32 hex digits (OTLP JSON encodes ids as hex, not base64)");
         }
 
         return new TraceId(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));

@@ -316,6 +316,11 @@ public sealed class OtlpProtobufReader
                     var ev = r.ReadLengthDelimited(out long evAt);
                     ParseEvent(ev, evAt, file);
                     break;
+                case 13:
+                    r.Expect(wire, WireReader.Len, "links");
+                    var link = r.ReadLengthDelimited(out long linkAt);
+                    s.Links.Add(ParseLink(link, linkAt, file));
+                    break;
                 case 15:
                     r.Expect(wire, WireReader.Len, "status");
                     var st = r.ReadLengthDelimited(out long stAt);
@@ -341,6 +346,40 @@ public sealed class OtlpProtobufReader
             8 => BinaryPrimitives.ReadUInt64BigEndian(id),
             _ => throw r.ErrorHere($"{name} has {id.Length} bytes, expected 8"),
         };
+    }
+
+    /// <summary>Span.Link: trace_id (1) and span_id (2); its trace state, attributes and flags are not read.</summary>
+    private static SpanLink ParseLink(ReadOnlySpan<byte> message, long baseOffset, string file)
+    {
+        var r = new WireReader(message, baseOffset, file);
+        TraceId trace = default;
+        ulong span = 0;
+        while (!r.AtEnd)
+        {
+            int field = r.ReadTag(out int wire);
+            switch (field)
+            {
+                case 1:
+                    r.Expect(wire, WireReader.Len, "link.trace_id");
+                    var tid = r.ReadLengthDelimited(out _);
+                    if (tid.Length != 16)
+                    {
+                        throw r.ErrorHere($"link.trace_id has {tid.Length} bytes, expected 16");
+                    }
+
+                    trace = new TraceId(BinaryPrimitives.ReadUInt64BigEndian(tid), BinaryPrimitives.ReadUInt64BigEndian(tid[8..]));
+                    break;
+                case 2:
+                    r.Expect(wire, WireReader.Len, "link.span_id");
+                    span = ReadId(ref r, "link.span_id");
+                    break;
+                default:
+                    r.Skip(wire, field);
+                    break;
+            }
+        }
+
+        return new SpanLink(trace, span);
     }
 
     private void ParseEvent(ReadOnlySpan<byte> message, long baseOffset, string file)

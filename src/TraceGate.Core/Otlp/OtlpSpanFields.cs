@@ -13,6 +13,7 @@ internal enum SpanField
     End,
     Attributes,
     Events,
+    Links,
     Status,
 }
 
@@ -24,6 +25,7 @@ internal static class OtlpSpanFields
     {
         4 when n.SequenceEqual("name"u8) => SpanField.Name,
         4 when n.SequenceEqual("kind"u8) => SpanField.Kind,
+        5 when n.SequenceEqual("links"u8) => SpanField.Links,
         6 when n.SequenceEqual("spanId"u8) => SpanField.SpanId,
         6 when n.SequenceEqual("events"u8) => SpanField.Events,
         6 when n.SequenceEqual("status"u8) => SpanField.Status,

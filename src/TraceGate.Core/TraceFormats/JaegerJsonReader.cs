@@ -25,7 +25,7 @@ public enum JaegerShape
 /// Reads Jaeger JSON into spans, mapping as the OpenTelemetry Collector's Jaeger translator does (the reverse of
 /// the specification's OpenTelemetry-to-Jaeger rules): microsecond <c>startTime</c>/<c>duration</c>; the first
 /// CHILD_OF reference in the same trace is the parent, else the first FOLLOWS_FROM (Jaeger's
-/// <c>Span.ParentSpanID</c>), and the other references are links, which the span model does not keep; typed tags
+/// <c>Span.ParentSpanID</c>), and the other references are links (the span model's <c>Links</c>); typed tags
 /// are attributes of their type, with <c>span.kind</c>, <c>error</c>, <c>otel.status_code</c> and the scope tags
 /// taken out; logs are events named by their <c>event</c> field; <c>process.serviceName</c> and the process tags are
 /// the resource.
@@ -319,7 +319,16 @@ public sealed class JaegerJsonReader(ReadOptions options, ISpanSink sink)
 
         s.StartUnixNano = startMicros * 1000;
         s.EndUnixNano = (startMicros + durationMicros) * 1000;
-        s.ParentSpanId = Parent(s.TraceId) ?? parentField;
+        int parent = Parent(s.TraceId);
+        s.ParentSpanId = parent >= 0 ? _refs[parent].Span : parentField;
+        for (int i = 0; i < _refs.Count; i++)
+        {
+            if (i != parent)
+            {
+                s.Links.Add(new SpanLink(_refs[i].Trace, _refs[i].Span));
+            }
+        }
+
         s.Resource = inline ?? (processId is null ? _noProcess
             : processes is not null && processes.TryGetValue(processId, out var p) ? p
             : throw _t.Error(at, $"processID '{Clip(processId)}' is not among the trace's processes"));
@@ -345,12 +354,14 @@ public sealed class JaegerJsonReader(ReadOptions options, ISpanSink sink)
         sink.OnSpan(s);
     }
 
-    /// <summary>Jaeger's Span.ParentSpanID: the first CHILD_OF in the same trace, else the first FOLLOWS_FROM.</summary>
-    private ulong? Parent(TraceId trace)
+    /// <summary>Jaeger's Span.ParentSpanID: the first CHILD_OF in the same trace, else the first FOLLOWS_FROM; the
+    /// index of that reference, or -1.</summary>
+    private int Parent(TraceId trace)
     {
-        ulong? follows = null;
-        foreach (var (type, t, span) in _refs)
+        int follows = -1;
+        for (int i = 0; i < _refs.Count; i++)
         {
+            var (type, t, _) = _refs[i];
             if (t != trace)
             {
                 continue;
@@ -358,10 +369,13 @@ public sealed class JaegerJsonReader(ReadOptions options, ISpanSink sink)
 
             if (type == "CHILD_OF")
             {
-                return span;
+                return i;
             }
 
-            follows ??= type == "FOLLOWS_FROM" ? span : null;
+            if (follows < 0 && type == "FOLLOWS_FROM")
+            {
+                follows = i;
+            }
         }
 
         return follows;

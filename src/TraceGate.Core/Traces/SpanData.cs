@@ -64,6 +64,10 @@ public readonly record struct AttrValue(AttrType Type, string? Text, long Int, d
 
 public readonly record struct SpanEvent(string Name, ulong TimeUnixNano);
 
+/// <summary>A span link: the span this one points at outside its parent line (a batch it consumed, the request that
+/// scheduled it). OTLP <c>links</c>; a Jaeger reference other than the parent.</summary>
+public readonly record struct SpanLink(TraceId TraceId, ulong SpanId);
+
 /// <summary>The resource a batch of spans came from; shared by its spans.</summary>
 public sealed class ResourceData
 {
@@ -111,6 +115,8 @@ public sealed class SpanData
 
     public List<SpanEvent> Events { get; } = [];
 
+    public List<SpanLink> Links { get; } = [];
+
     /// <summary>String values of event attributes, kept only when <see cref="ReadOptions.AllStringValues"/> is set.</summary>
     public List<KeyValuePair<string, string>> EventStrings { get; } = [];
 
@@ -153,6 +159,7 @@ public sealed class SpanData
         Attributes.Clear();
         Events.Clear();
         EventStrings.Clear();
+        Links.Clear();
     }
 
     /// <summary>Copies this span into <paramref name="target"/>, reusing its lists (a reader hands out one instance
@@ -175,6 +182,8 @@ public sealed class SpanData
         target.Events.AddRange(Events);
         target.EventStrings.Clear();
         target.EventStrings.AddRange(EventStrings);
+        target.Links.Clear();
+        target.Links.AddRange(Links);
     }
 
     public static string SpanIdText(ulong id) => id.ToString("x16", CultureInfo.InvariantCulture);

@@ -38,6 +38,16 @@ public sealed class JsonFastPathProperties
                     s.Events.Add(ev);
                 }
 
+                // Span links (to the parent's trace, or another one): every reader must keep them alike.
+                for (ulong k = 0; k < id % 3; k++)
+                {
+                    var linked = new byte[8];
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(linked, parent + k + 1);
+                    var link = new Span.Types.Link { TraceId = k == 0 ? s.TraceId : Google.Protobuf.ByteString.CopyFrom(Enumerable.Repeat((byte)(k + 7), 16).ToArray()), SpanId = Google.Protobuf.ByteString.CopyFrom(linked) };
+                    link.Attributes.Add(Otlp.Attr("opentracing.ref_type", "follows_from"));
+                    s.Links.Add(link);
+                }
+
                 if (events == 4)
                 {
                     s.Status = new Status { Code = Status.Types.StatusCode.Error, Message = "boom" };

@@ -13,7 +13,8 @@ public sealed class SpanCollector : ISpanSink
     public static string Describe(SpanData s) => (
         $"{s.TraceId} {SpanData.SpanIdText(s.SpanId)} {SpanData.SpanIdText(s.ParentSpanId)} {s.Name} {s.Kind} {s.StartUnixNano} {s.EndUnixNano} {s.Status} "
         + $"svc={s.Resource.ServiceName} attrs=[{string.Join(",", s.Attributes.Select(a => $"{a.Key}={a.Value.Type}:{a.Value}"))}] "
-        + $"events=[{string.Join(",", s.Events.Select(e => $"{e.Name}@{e.TimeUnixNano}"))}]");
+        + $"events=[{string.Join(",", s.Events.Select(e => $"{e.Name}@{e.TimeUnixNano}"))}] "
+        + $"links=[{string.Join(",", s.Links.Select(l => $"{l.TraceId}/{SpanData.SpanIdText(l.SpanId)}"))}]");
 
     public static SpanCollector Read(string path, ReadOptions? options = null)
     {
