@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using TraceGate.Core.Policy;
 
 namespace TraceGate.Core.Rules;
 

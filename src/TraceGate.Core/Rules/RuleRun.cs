@@ -1,5 +1,4 @@
 using TraceGate.Core.Model;
-using TraceGate.Core.Policy;
 using TraceGate.Core.Traces;
 
 namespace TraceGate.Core.Rules;
