@@ -21,6 +21,10 @@ public sealed record EvidenceResult(
 /// </summary>
 public static class EvidenceGate
 {
+    /// <summary>Lines of <c>evidence.trailers</c> listed (the Markdown summary shows 50 details per check); the rest
+    /// are counted in one last line.</summary>
+    public const int MaxTrailerWarnings = 40;
+
     public static EvidenceResult Evaluate(EvidencePolicy policy, EvidenceInputs inputs)
     {
         var aliases = AliasMap(policy);
@@ -71,6 +75,7 @@ public static class EvidenceGate
         if (policy.Sources.Contains(EvidenceSourceKind.CommitTrailers) && inputs.CommitMessages is { } messages)
         {
             var warnings = new List<string>();
+            long warned = 0;
             for (int i = 0; i < messages.Count; i++)
             {
                 string commitName = CommitName(inputs, i);
@@ -99,6 +104,12 @@ public static class EvidenceGate
                         continue;
                     }
 
+                    // Counted, but kept only as far as a report shows them: 16 MiB of such lines made a million texts.
+                    if (++warned > MaxTrailerWarnings)
+                    {
+                        continue;
+                    }
+
                     warnings.Add($"{commitName}, line {ignored.Line}: '{ignored.Key}: {ignored.Value}' looks like a trailer but git does not read it as one: "
                         + ignored.Place switch
                         {
@@ -112,10 +123,15 @@ public static class EvidenceGate
                 }
             }
 
-            if (warnings.Count > 0)
+            if (warned > MaxTrailerWarnings)
+            {
+                warnings.Add($"and {warned - MaxTrailerWarnings} more such line(s), not listed");
+            }
+
+            if (warned > 0)
             {
                 checks.Add(new Check("evidence.trailers", Outcome.Warn,
-                    $"{warnings.Count} line(s) look like evidence trailers but git does not read them")
+                    $"{warned} line(s) look like evidence trailers but git does not read them")
                 {
                     Details = warnings,
                     Hint = "git reads trailers only from the last paragraph of a message, and only when every line of it is a trailer. "

@@ -190,6 +190,29 @@ public sealed class EvidenceGateTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_ManyTrailerShapedProseLines_KeepsTheFirstWarningsAndCountsTheRest()
+    {
+        // 16 MiB of such lines held over a million warning texts (777 MiB): only what a report can show is kept.
+        int lines = 5000;
+        var message = "fix\n\n" + string.Concat(Enumerable.Repeat("INC: INC-1\n", lines)) + "\nprose that ends it\n";
+        var c = Check(Evaluate(Body(), [message]), "evidence.trailers");
+        c.Outcome.Should().Be(Outcome.Warn);
+        c.Message.Should().Be($"{lines} line(s) look like evidence trailers but git does not read them");
+        c.Details.Should().HaveCount(EvidenceGate.MaxTrailerWarnings + 1);
+        c.Details[0].Should().StartWith("commit 0, line 3: 'INC: INC-1'");
+        c.Details[EvidenceGate.MaxTrailerWarnings - 1].Should().StartWith($"commit 0, line {EvidenceGate.MaxTrailerWarnings + 2}: ");
+        c.Details[^1].Should().Be($"and {lines - EvidenceGate.MaxTrailerWarnings} more such line(s), not listed");
+    }
+
+    [Fact]
+    public void Evaluate_AsManyTrailerWarningsAsAreKept_ListsEveryOneWithoutAMoreLine()
+    {
+        var message = "fix\n\n" + string.Concat(Enumerable.Repeat("INC: INC-1\n", EvidenceGate.MaxTrailerWarnings)) + "\nprose\n";
+        var c = Check(Evaluate(Body(), [message]), "evidence.trailers");
+        c.Details.Should().HaveCount(EvidenceGate.MaxTrailerWarnings).And.OnlyContain(d => d.Contains("only the last paragraph holds trailers"));
+    }
+
+    [Fact]
     public void Evaluate_UrlLineInTrailerBlock_IsNotATrailer()
     {
         var r = Evaluate(Body(), ["fix: x\n\nINC: INC-2471\nhttps://tickets.example/INC-2471\n"]);
