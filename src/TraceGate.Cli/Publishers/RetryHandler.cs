@@ -10,7 +10,9 @@ namespace TraceGate.Cli.Publishers;
 /// object, and a second POST would create a second one. Such a POST comes back to the caller at once, which looks
 /// for what the first attempt may have made before trying again (<see cref="CreateOnce"/>). Only a refusal the
 /// server states (429, a secondary rate limit) or a connection that was never made is retried here, and a POST the
-/// caller marks <see cref="ResendBlindly"/> (one whose repetition changes nothing a reader sees).
+/// caller marks <see cref="ResendBlindly"/> (one whose repetition changes nothing a reader sees). A request of another
+/// method whose body is <see cref="AppendingContent"/> is treated like a POST: its repetition adds again what the
+/// first one added (GitHub appends the annotations of every check-run PATCH).
 /// </summary>
 public sealed class RetryHandler(HttpMessageHandler inner, RetryPolicy policy, Action<string>? log = null) : DelegatingHandler(inner)
 {
@@ -23,7 +25,8 @@ public sealed class RetryHandler(HttpMessageHandler inner, RetryPolicy policy, A
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        bool mayResend = request.Method != HttpMethod.Post || (request.Options.TryGetValue(ResendBlindly, out bool blind) && blind);
+        bool mayResend = (request.Method != HttpMethod.Post && request.Content is not AppendingContent)
+            || (request.Options.TryGetValue(ResendBlindly, out bool blind) && blind);
         byte[]? body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var contentHeaders = request.Content?.Headers.ToList();
         for (int attempt = 1; ; attempt++)
@@ -144,6 +147,13 @@ public sealed class RetryHandler(HttpMessageHandler inner, RetryPolicy policy, A
         return clone;
     }
 }
+
+/// <summary>
+/// A JSON body whose every delivery adds to what the server holds, such as a check-run PATCH with annotations. The
+/// type is the mark (Octokit hands an <see cref="HttpContent"/> body to the handler as it is, with no way to set
+/// request options): <see cref="RetryHandler"/> never resends it blindly, and the caller checks what arrived first.
+/// </summary>
+public sealed class AppendingContent(string json) : StringContent(json, System.Text.Encoding.UTF8, "application/json");
 
 /// <summary>How hard to try. <see cref="Sleep"/> is injectable so fault tests do not wait in real time.</summary>
 public sealed record RetryPolicy

@@ -187,6 +187,75 @@ public sealed class GitHubActionTests : IDisposable
         first["annotation_level"]!.GetValue<string>().Should().Be("failure");
     }
 
+    private void FailingRules(int count) => _ws.Write(".tracegate.yml", "traces:\n  files: ['traces/*.pb']\n  rules:\n"
+        + string.Concat(Enumerable.Range(0, count).Select(i => $"    - id: r{i}\n      select: span[name=\"nope{i}\"]\n")));
+
+    private static readonly System.Text.RegularExpressions.Regex CheckRunPath = new(@"^/repos/acme/payments/check-runs/\d+$");
+
+    /// <summary>The annotations of each check-run update GitHub accepted (a lost answer's too), in order.</summary>
+    private List<int> Delivered() => _http.Requests
+        .Where(q => q.Method == "PATCH" && q.Status is >= 200 and < 300 && CheckRunPath.IsMatch(q.PathAndQuery))
+        .Select(q => Json(q)["output"]?["annotations"]?.AsArray().Count ?? 0).Where(n => n > 0).ToList();
+
+    /// <summary>GitHub's side of annotations: it appends those of every update it accepted to the ones the check run
+    /// held (<paramref name="held"/>), and the check run's <c>output.annotations_count</c> says how many there are.</summary>
+    private void CountAnnotationsAsGitHubDoes(int held)
+    {
+        _http.Rewrites.Add((req, resp) =>
+        {
+            if (req.Method == HttpMethod.Get && CheckRunPath.IsMatch(req.RequestUri!.AbsolutePath))
+            {
+                var run = JsonNode.Parse(resp.Content.ReadAsStringAsync().GetAwaiter().GetResult())!;
+                run["output"]!["annotations_count"] = held + Delivered().Sum();
+                resp.Content = new StringContent(run.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+            }
+        });
+    }
+
+    [Fact]
+    public void Run_AnnotationUpdateAppliedButTheAnswerLost_IsNotSentAgain()
+    {
+        // GitHub appends the annotations of every update: a resent update would list annotations 51 to 100 twice.
+        FailingRules(120);
+        CountAnnotationsAsGitHubDoes(held: 7);
+        int patches = 0;
+        _http.AcceptThenFail(req => req.Method == HttpMethod.Patch && ++patches == 2);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(1, r.Out + r.Error);
+        Delivered().Should().Equal([50, 50, 20], "GitHub got each batch once");
+        r.Out.Should().Contain("creating the annotations 51 to 100 of check run 4: HTTP 502").And.Contain("the failed attempt did create it; not sent again");
+        TokenAppearsNowhere(r);
+    }
+
+    [Fact]
+    public void Run_AnnotationUpdateLostBeforeGitHub_IsSentAgainOnce()
+    {
+        FailingRules(120);
+        CountAnnotationsAsGitHubDoes(held: 0);
+        int patches = 0;
+        var hits = _http.FailFirst(1, req => req.Method == HttpMethod.Patch && ++patches == 3, "502");
+        var r = Run(Env());
+        r.ExitCode.Should().Be(1, r.Out + r.Error);
+        hits().Should().Be(1);
+        Delivered().Should().Equal([50, 50, 20], "the update that never arrived is sent again, once");
+        r.Out.Should().Contain("creating the annotations 101 to 120 of check run 4: HTTP 502; retry 1 of 3");
+        _http.Writes.Last().Status.Should().BeLessThan(300);
+    }
+
+    [Fact]
+    public void Run_AnnotationUpdateHitsARateLimit_IsResentAsTheServerRefusedIt()
+    {
+        // A 429 is the server saying it did nothing: resent at once after retry-after, without looking first.
+        FailingRules(60);
+        int patches = 0;
+        var hits = _http.FailFirst(1, req => req.Method == HttpMethod.Patch && ++patches == 1, "429-retry-after", 3);
+        var r = Run(Env());
+        r.ExitCode.Should().Be(1, r.Out + r.Error);
+        hits().Should().Be(1);
+        _sleeps.Should().Equal(TimeSpan.FromSeconds(3));
+        Delivered().Should().Equal([50, 10]);
+    }
+
     [Fact]
     public void Run_CommentTrue_PostsOneStickyComment()
     {
@@ -320,19 +389,16 @@ public sealed class GitHubActionTests : IDisposable
     [Fact]
     public void Run_ApiHangsPastTheTimeout_GivesUpWithPublishFailedAndKeepsTheVerdict()
     {
+        // The POST never gets an answer; every other request must get one within the attempt timeout, so it is
+        // seconds, not the 200 ms that a loaded machine's mock could miss (and a sleeping fault that then let the
+        // request through could beat a late timer and create the check run after all).
         var env = Env();
-        _http.Faults.Add((req, _) =>
-        {
-            if (req.Method == HttpMethod.Post)
-            {
-                Thread.Sleep(TimeSpan.FromMilliseconds(600));
-            }
-
-            return null;
-        });
-        var r = CliHarness.RunWithHttp(_ws.Path, env, _http, new RetryPolicy { MaxAttempts = 2, AttemptTimeout = TimeSpan.FromMilliseconds(200), Sleep = (_, _) => Task.CompletedTask }, "check");
+        _http.Hang(req => req.Method == HttpMethod.Post);
+        var r = CliHarness.RunWithHttp(_ws.Path, env, _http, new RetryPolicy { MaxAttempts = 2, AttemptTimeout = TimeSpan.FromSeconds(4), Sleep = (_, _) => Task.CompletedTask }, "check");
         r.ExitCode.Should().Be(3, r.Out + r.Error);
         r.Error.Should().Contain("publishing to GitHub failed").And.Contain("The verdict is in the step summary");
+        r.Out.Should().Contain("no answer within 4 s");
+        _http.Requests.Count(q => q.Method == "POST").Should().Be(2, "the POST is tried twice, looking for what the first made in between");
         File.ReadAllText(_runner.File("summary.md")).Should().StartWith("## ✅ TraceGate: passed");
         TokenAppearsNowhere(r);
     }

@@ -203,6 +203,9 @@ public sealed partial class HostileCorpusTests
             }
         }
 
+        private int SentAnnotations() => Bodies.Where(b => b.Method == "PATCH")
+            .Sum(b => System.Text.Json.Nodes.JsonNode.Parse(b.Body)!["output"]?["annotations"]?.AsArray().Count ?? 0);
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             string path = request.RequestUri!.AbsolutePath;
@@ -211,8 +214,11 @@ public sealed partial class HostileCorpusTests
                 Bodies.Add((request.Method.Method, path, await request.Content.ReadAsStringAsync(cancellationToken)));
             }
 
+            // A check run read back (before annotations are added, their count) holds as many as were sent.
             string json = request.Method == HttpMethod.Get
-                ? path.EndsWith("/check-runs", StringComparison.Ordinal) ? "{\"total_count\":0,\"check_runs\":[]}" : "[]"
+                ? path.EndsWith("/check-runs", StringComparison.Ordinal) ? "{\"total_count\":0,\"check_runs\":[]}"
+                : path.EndsWith("/check-runs/1", StringComparison.Ordinal) ? $"{{\"id\":1,\"output\":{{\"annotations_count\":{SentAnnotations()}}}}}"
+                : "[]"
                 : "{\"id\":1}";
             return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
         }

@@ -47,6 +47,16 @@ public sealed class RecordingHandler(Uri mock) : DelegatingHandler(new SocketsHt
     public void AcceptThenFail(Func<HttpRequestMessage, bool> applies, string listPath, Func<string, string, string> list) =>
         _acceptThenFail.Add((applies, listPath, list));
 
+    /// <summary>The lost answer of a request that changes an object the test reads back by other means (the
+    /// recorded requests the mock accepted): it reaches the mock, TraceGate gets a 502.</summary>
+    public void AcceptThenFail(Func<HttpRequestMessage, bool> applies) => _acceptThenFail.Add((applies, "", (_, _) => ""));
+
+    private readonly List<Func<HttpRequestMessage, bool>> _hangs = [];
+
+    /// <summary>A server that never answers: requests <paramref name="applies"/> to wait until the caller gives up
+    /// (its cancellation), never reaching the mock. Recorded with status 0.</summary>
+    public void Hang(Func<HttpRequestMessage, bool> applies) => _hangs.Add(applies);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         string? body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
@@ -63,6 +73,12 @@ public sealed class RecordingHandler(Uri mock) : DelegatingHandler(new SocketsHt
                 Record(request, body, (int)faulted.StatusCode, null);
                 return faulted;
             }
+        }
+
+        if (_hangs.Any(h => h(request)))
+        {
+            Record(request, body, 0, null);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
         var target = new Uri(mock, request.RequestUri!.PathAndQuery);
@@ -89,7 +105,11 @@ public sealed class RecordingHandler(Uri mock) : DelegatingHandler(new SocketsHt
             {
                 var (_, listPath, list) = _acceptThenFail[lost];
                 _acceptThenFail.RemoveAt(lost);
-                Overrides[listPath] = list(body ?? "", responseBody);
+                if (listPath.Length > 0)
+                {
+                    Overrides[listPath] = list(body ?? "", responseBody);
+                }
+
                 response.Dispose();
                 return Status(HttpStatusCode.BadGateway, "<html><body>502 Bad Gateway</body></html>");
             }

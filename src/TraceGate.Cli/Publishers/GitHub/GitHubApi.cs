@@ -57,11 +57,13 @@ public sealed class GitHubApi
         return items.Take(maxItems).ToList();
     }
 
-    public async Task<JsonElement> Send(HttpMethod method, string path, string json, CancellationToken ct = default)
+    /// <param name="appending">Every delivery adds to what GitHub holds (annotations): never resent blindly
+    /// (<see cref="AppendingContent"/>); use <see cref="SendOnce"/>.</param>
+    public async Task<JsonElement> Send(HttpMethod method, string path, string json, bool appending = false, CancellationToken ct = default)
     {
         var uri = Relative(path);
         // An HttpContent body goes out as it is: Octokit would label a string body as a form.
-        var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        var content = appending ? new AppendingContent(json) : new StringContent(json, System.Text.Encoding.UTF8, "application/json");
         IApiResponse<RawJson> response = method == HttpMethod.Post
             ? await _connection.Post<RawJson>(uri, content, "application/vnd.github+json", "application/json", (IDictionary<string, string>?)null, ct).ConfigureAwait(false)
             : await _connection.Patch<RawJson>(uri, content, "application/vnd.github+json").ConfigureAwait(false);
@@ -71,7 +73,13 @@ public sealed class GitHubApi
     /// <summary>POSTs <paramref name="json"/> to create <paramref name="what"/> at most once: after a 5xx, a timeout
     /// or a dropped connection it looks with <paramref name="findExisting"/> before it POSTs again.</summary>
     public Task<JsonElement> Create(string path, string json, string what, Func<Task<JsonElement?>> findExisting) =>
-        CreateOnce.Run(_retry, what, () => Send(HttpMethod.Post, path, json), findExisting, e => e switch
+        SendOnce(HttpMethod.Post, path, json, what, findExisting);
+
+    /// <summary>Sends a request whose repetition would add its effect twice (a POST, or a PATCH carrying
+    /// annotations) at most once: after a 5xx, a timeout or a dropped connection, <paramref name="findExisting"/>
+    /// looks whether the first attempt arrived before it is sent again.</summary>
+    public Task<JsonElement> SendOnce(HttpMethod method, string path, string json, string what, Func<Task<JsonElement?>> findExisting) =>
+        CreateOnce.Run(_retry, what, () => Send(method, path, json, appending: method != HttpMethod.Post), findExisting, e => e switch
         {
             ApiException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError } api => $"HTTP {(int)api.StatusCode}",
             HttpRequestException http => http.Message,

@@ -56,25 +56,55 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
         return null;
     }
 
-    /// <summary>Completes the check run with the report; annotations beyond 50 go in further updates, 50 each.</summary>
+    /// <summary>
+    /// Completes the check run with the report; annotations beyond 50 go in further updates, 50 each. GitHub appends
+    /// the annotations of every update, so an update that carries annotations is never resent blindly: after a 5xx,
+    /// a timeout or a dropped connection, the check run's annotation count says whether it arrived (counted from
+    /// what the check run held before, as a re-run reuses the check run of the same name).
+    /// </summary>
     public async Task CompleteCheckRun(long id, Report report, string? annotationRoot)
     {
         string title = Title(report);
         string summary = MarkdownReport.Render(report, MarkdownReport.GitHubCheckRunLimit);
         var annotations = report.Checks.Where(c => c.Location is not null && c.Outcome is Outcome.Fail or Outcome.Warn or Outcome.Inconclusive).ToList();
         var batches = annotations.Chunk(AnnotationsPerRequest).ToList();
-        await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id}", JsonText.Object(w =>
+        string path = $"{Repo}/check-runs/{id}";
+        long before = batches.Count > 0 ? await AnnotationCount(id).ConfigureAwait(false) : 0;
+        string completion = JsonText.Object(w =>
         {
             w.WriteString("status", "completed");
             // GitHub's neutral: nothing failed, but something could not be judged.
             w.WriteString("conclusion", report.Conclusion switch { Conclusion.Success => "success", Conclusion.Inconclusive => "neutral", _ => "failure" });
             w.WriteString("completed_at", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
             WriteOutput(w, title, summary, batches.Count > 0 ? batches[0] : [], annotationRoot);
-        })).ConfigureAwait(false);
-        foreach (var batch in batches.Skip(1))
+        });
+        if (batches.Count == 0)
         {
-            await api.Send(HttpMethod.Patch, $"{Repo}/check-runs/{id}", JsonText.Object(w => WriteOutput(w, title, summary, batch, annotationRoot))).ConfigureAwait(false);
+            await api.Send(HttpMethod.Patch, path, completion).ConfigureAwait(false);
+            return;
         }
+
+        long sent = 0;
+        for (int b = 0; b < batches.Count; b++)
+        {
+            var batch = batches[b];
+            string json = b == 0 ? completion : JsonText.Object(w => WriteOutput(w, title, summary, batch, annotationRoot));
+            long first = sent + 1;
+            sent += batch.Length;
+            long expected = before + sent;
+            await api.SendOnce(HttpMethod.Patch, path, json, $"annotations {first} to {sent} of check run {id}",
+                async () => await AnnotationCount(id).ConfigureAwait(false) >= expected ? default(JsonElement) : null).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How many annotations the check run holds (<c>output.annotations_count</c>).</summary>
+    private async Task<long> AnnotationCount(long id)
+    {
+        var run = await api.Get($"{Repo}/check-runs/{id}").ConfigureAwait(false);
+        return run.ValueKind == JsonValueKind.Object && run.TryGetProperty("output", out var output) && output.ValueKind == JsonValueKind.Object
+            && output.TryGetProperty("annotations_count", out var count) && count.ValueKind == JsonValueKind.Number && count.TryGetInt64(out long n)
+            ? n
+            : throw new FormatException($"GET {Repo}/check-runs/{id}: the answer has no output.annotations_count");
     }
 
     /// <summary>One comment per PR and check name, found by a hidden marker and edited in place on re-runs (and
