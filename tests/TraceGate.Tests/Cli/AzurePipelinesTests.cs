@@ -77,9 +77,10 @@ public sealed class AzurePipelinesTests : IDisposable
 
     private readonly List<TimeSpan> _sleeps = [];
 
-    private CliResult Run(Dictionary<string, string?> env, TimeSpan? attemptTimeout = null) =>
+    private CliResult Run(Dictionary<string, string?> env, TimeSpan? attemptTimeout = null, int maxAttempts = 4) =>
         CliHarness.RunWithHttp(_ws.Path, env, _http, new RetryPolicy
         {
+            MaxAttempts = maxAttempts,
             BaseDelay = TimeSpan.FromMilliseconds(1),
             AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(20),
             Sleep = (d, _) =>
@@ -296,16 +297,10 @@ public sealed class AzurePipelinesTests : IDisposable
     [Fact]
     public void ApiHangsPastTheTimeout_GivesUpWithPublishFailedAndKeepsTheVerdict()
     {
-        _http.Faults.Add((req, _) =>
-        {
-            if (req.Method == HttpMethod.Post)
-            {
-                Thread.Sleep(TimeSpan.FromMilliseconds(600));
-            }
-
-            return null;
-        });
-        var r = Run(Env(), attemptTimeout: TimeSpan.FromMilliseconds(200));
+        // The POSTs never get an answer; every other request must get one within the attempt timeout, so it is
+        // seconds, not the 200 ms that a loaded machine's mock could miss.
+        _http.Hang(req => req.Method == HttpMethod.Post);
+        var r = Run(Env(), attemptTimeout: TimeSpan.FromSeconds(4), maxAttempts: 2);
         r.ExitCode.Should().Be(3, r.Out + r.Error);
         r.Out.Should().Contain("publishing to Azure DevOps failed").And.Contain("no answer within");
         File.ReadAllText(Path.Combine(_agent.Path, "tracegate", "summary.md")).Should().Contain("TraceGate: passed");
