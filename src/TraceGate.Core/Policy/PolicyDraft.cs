@@ -24,7 +24,9 @@ public static class PolicyDraft
         sb.Append("# yaml-language-server: $schema=").Append(SchemaUrl).Append('\n');
         sb.Append("# Drafted by `tracegate init` from ").Append(summary.Spans.ToString(CultureInfo.InvariantCulture))
           .Append(" spans. A starting point: keep the rules that state what must hold, tighten the budgets, delete the rest.\n");
-        sb.Append("version: 1\ntraces:\n  files: [").Append(Quote(tracesGlob)).Append("]\n  rules:\n");
+        sb.Append("version: 1\ntraces:\n  files: [").Append(Quote(tracesGlob)).Append("]\n");
+        var header = sb.Length;
+        int drafted = 0;
         var ids = new HashSet<string>(StringComparer.Ordinal);
         bool multipleServices = summary.Names.Keys.Select(k => k.Service).Distinct().Count() > 1;
         foreach (var ((service, name), stats) in summary.Names)
@@ -39,6 +41,7 @@ public static class PolicyDraft
             string selector = multipleServices && service.Length > 0 && !service.Contains('"', StringComparison.Ordinal)
                 ? $"span[service.name=\"{service}\" name={q}{name}{q}]"
                 : $"span[name={q}{name}{q}]";
+            drafted++;
             string id = UniqueId(Slug(name), ids);
             sb.Append("    - id: ").Append(id).Append('\n');
             sb.Append("      select: ").Append(Quote(selector)).Append('\n');
@@ -68,6 +71,8 @@ public static class PolicyDraft
             sb.Append(CultureInfo.InvariantCulture, $"      # measured over {stats.Count} spans: p95 {Quantities.FormatNanos(stats.Percentile(95))}, max {Quantities.FormatNanos(stats.Durations.Max())}\n");
         }
 
+        // With every name skipped, "rules:" over comments alone would be YAML's null, which the loader refuses.
+        sb.Insert(header, drafted == 0 ? "  rules: []\n" : "  rules:\n");
         return sb.ToString();
     }
 

@@ -40,6 +40,23 @@ public sealed class InitRoundTripProperties
             });
 
     [Fact]
+    public void Init_DraftOfARunWhoseOnlyNameHasBothQuotes_LoadsWithNoRule()
+    {
+        // Found by the property below (seed bEOV7fywGSV2, in a run of 6,000 cases; 300 meet it only now and then, so
+        // it passed on rerun and looked flaky): with every name skipped, the draft
+        // said "rules:" over a comment, which YAML reads as null and the loader refused.
+        var s = Otlp.Span("a]f9'X\"eNy2", 1);
+        var summary = new SpanSummary();
+        SpanCollector.ReadBytes(Otlp.Request(s), summary);
+        var yaml = PolicyDraft.Render(summary, "traces/*");
+
+        yaml.Should().Contain("  rules: []\n    # skipped a span name with both quote characters\n");
+        var loaded = PolicyLoader.Load(".tracegate.yml", yaml);
+        loaded.Errors.Should().BeEmpty(yaml);
+        loaded.Policy!.Traces.Rules.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Init_DraftOfAnyRun_LoadsAndPassesOnThatRun()
     {
         SpanGen.Array[1, 30].Sample(spans =>
