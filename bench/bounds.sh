@@ -3,6 +3,7 @@
 # whole-process run of the published Native AOT binary: the target is under 10 s each on 2 cores.
 #   bench/bounds.sh            generate the inputs into out/bounds (once) and time each
 #   BOUNDS_DATA=DIR bench/bounds.sh
+#   bench/bounds.sh 'commits-*' policy-256KiB-of-rules   only the cases whose names match (re-measure a few)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${BOUNDS_DATA:-out/bounds}
@@ -15,11 +16,20 @@ bin=$PWD/out/tracegate/tracegate
 printf '%-46s %8s %8s %8s %9s %5s  %s\n' input size seconds "CPU s" "peak RSS" exit "first line of the verdict"
 for dir in "$DATA"/*/; do
   name=$(basename "$dir")
+  if [ $# -gt 0 ]; then
+    keep=
+    for pattern in "$@"; do
+      # shellcheck disable=SC2053 # a glob on purpose
+      [[ $name == $pattern ]] && keep=1
+    done
+    [ -n "$keep" ] || continue
+  fi
   args=(check --workspace "$dir")
   # Without p.yml, the documented default policy (the evidence fields).
   [ -f "$dir/p.yml" ] && args+=(--policy "$dir/p.yml")
   [ -f "$dir/pr.md" ] && args+=(--pr-body "$dir/pr.md")
   [ -f "$dir/commits.nul" ] && args+=(--commits "$dir/commits.nul")
+  [ -f "$dir/results.xml" ] && args+=(--test-results results.xml)
   size=$(du -sb "$dir" | cut -f1)
   set +e
   /usr/bin/time -f '%e %U %S %M' -o "$DATA/.time" "$bin" "${args[@]}" >"$DATA/.out" 2>"$DATA/.err"

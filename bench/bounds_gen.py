@@ -113,6 +113,31 @@ while size < 63 * MIB:
 case("json-line-63MiB", {"p.yml": "version: 1\ntraces:\n  files: ['t.jsonl']\n  rules:\n    - select: 'span[name=apply]'\n      attributes: { transfer.fee: exists }\n",
                          "t.jsonl": jsonl([request(line_spans)])})
 
+# XML test results just under the 512 Mi-character limit (ASCII, so bytes are characters), with the PR's repro
+# among them: a million-case JUnit report, and one case whose captured output is the whole file.
+def xml_case(name, head, unit, tail, limit=511 * MIB):
+    d = os.path.join(out, name)
+    os.makedirs(os.path.join(d, "tests"), exist_ok=True)
+    for rel, data in {**REPO, "pr.md": PR}.items():
+        with open(os.path.join(d, rel), "w") as f:
+            f.write(data)
+    with open(os.path.join(d, "results.xml"), "w") as f:
+        f.write(head)
+        size, block = len(head) + len(tail), unit * 4096
+        while size + len(block) <= limit:
+            f.write(block)
+            size += len(block)
+        f.write(unit * ((limit - size) // len(unit)))
+        f.write(tail)
+
+
+xml_case("test-results-junit-511MiB-of-cases",
+         '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="tests" tests="0">\n<testcase classname="tests.t" name="test_x" time="0.001"/>\n',
+         '<testcase classname="tests.other" name="test_generated_case" time="0.001"/>\n', "</testsuite></testsuites>\n")
+xml_case("test-results-junit-511MiB-of-output",
+         '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="tests" tests="1">\n<testcase classname="tests.t" name="test_x" time="0.001"><system-out>',
+         "captured output of the test, line after line\n", "</system-out></testcase>\n</testsuite></testsuites>\n")
+
 # gzip that inflates to 256 MiB (the decompressed bound's floor) of JSON lines.
 batches, size = [], 0
 t = 0
