@@ -81,9 +81,16 @@ public static class TraceGates
         var warnings = judgement.Warnings;
         var rows = judgement.Rows;
         var offenders = new List<Offender>(run.Offenders);
+        var undecided = judgement.Inconclusive;
         if (judgement.FewSamples && run.Durations.Count > 0)
         {
-            warnings.Add($"only {run.Durations.Count} span(s): at least {judgement.MinSamples} (min-samples) are needed to judge duration budgets; measured values are shown but not enforced");
+            (judgement.Plain ? warnings : undecided).Insert(0, $"only {run.Durations.Count} span(s): at least {judgement.MinSamples} (min-samples) are needed to judge duration budgets; measured values are shown but not enforced");
+        }
+
+        if (undecided.Count > 0 && rule.BaselineSettings.OnInconclusive == InconclusiveMode.Fail)
+        {
+            failures.AddRange(undecided.Select(u => "inconclusive (on-inconclusive: fail): " + u));
+            undecided.Clear();
         }
 
         if (judgement.Timing)
@@ -96,10 +103,11 @@ public static class TraceGates
             offenders.AddRange(run.Slowest.Select(s => s.Span));
         }
 
-        var outcome = failures.Count > 0 ? Outcome.Fail : warnings.Count > 0 ? Outcome.Warn : Outcome.Pass;
+        var outcome = failures.Count > 0 ? Outcome.Fail : undecided.Count > 0 ? Outcome.Inconclusive : warnings.Count > 0 ? Outcome.Warn : Outcome.Pass;
         string summary = outcome switch
         {
             Outcome.Fail => string.Join("; ", failures),
+            Outcome.Inconclusive => $"{run.Selected} span(s) selected; " + string.Join("; ", undecided),
             Outcome.Warn => $"{run.Selected} span(s) selected; " + string.Join("; ", warnings),
             _ => $"{run.Selected} span(s) selected" + (rows.Count > 1
                 ? "; " + string.Join(", ", rows.Where(r => r.IsDuration).Select(r => $"{r.Stat} {Quantities.FormatNanos(r.After)}"))
@@ -111,7 +119,13 @@ public static class TraceGates
             Location = location,
             Offenders = offenders.DistinctBy(o => (o.TraceId, o.SpanId, o.Problem)).ToList(),
             Stats = rows,
-            Details = outcome == Outcome.Fail ? warnings : [],
+            Details = outcome switch
+            {
+                Outcome.Fail => [.. warnings, .. undecided, .. judgement.Details],
+                Outcome.Inconclusive => [.. warnings, .. judgement.Details],
+                Outcome.Warn => judgement.Details,
+                _ => [],
+            },
             Hint = outcome == Outcome.Fail ? $"The rule is at {(location is null ? "the policy" : $"{location.Path}:{location.Line}")}: selector {rule.Selector}." : null,
         };
     }

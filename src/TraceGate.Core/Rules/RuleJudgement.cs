@@ -12,7 +12,8 @@ public sealed class RuleJudgement
         Before = before;
         Stats = run.Statistics();
         BeforeStats = before?.Statistics();
-        MinSamples = run.Rule.MinSamples ?? policy.MinSamples;
+        MinSamples = run.Rule.BaselineSettings.MinSamples ?? run.Rule.MinSamples ?? policy.MinSamples;
+        Plain = run.Rule.BaselineSettings.Method == BaselineMethod.Plain;
         Timing = AssertionKinds.All.Any(k => k.NeedsDurations(run.Rule));
         FewSamples = Timing && run.Durations.Count < MinSamples;
     }
@@ -28,7 +29,8 @@ public sealed class RuleJudgement
 
     public Dictionary<string, double>? BeforeStats { get; }
 
-    /// <summary>Spans needed before duration budgets are enforced (the rule's <c>min-samples</c> or the policy's).</summary>
+    /// <summary>Spans needed on each side before timing budgets are enforced (the baseline's <c>min-samples</c>, the
+    /// rule's, or the policy's).</summary>
     public int MinSamples { get; }
 
     /// <summary>Some kind of the rule judges durations.</summary>
@@ -43,6 +45,15 @@ public sealed class RuleJudgement
     public List<string> Failures { get; } = [];
 
     public List<string> Warnings { get; } = [];
+
+    /// <summary>Why a budget could not be judged (too few spans, no baseline): the check is inconclusive.</summary>
+    public List<string> Inconclusive { get; } = [];
+
+    /// <summary>What each judged budget measured, and the pictures of failing and warning ones.</summary>
+    public List<string> Details { get; } = [];
+
+    /// <summary><c>method: plain</c>: the comparison of two numbers as before; too few spans only warn.</summary>
+    public bool Plain { get; }
 
     public List<StatRow> Rows { get; } = [];
 }

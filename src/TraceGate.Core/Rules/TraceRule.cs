@@ -13,6 +13,9 @@ public sealed record TraceRule(string Id, int Line, Selector Selector)
     public StatusCode? Status { get; init; }
     public IReadOnlyList<DurationBudget> Duration { get; init; } = [];
     public IReadOnlyList<BaselineBudget> Baseline { get; init; } = [];
+
+    /// <summary>The baseline mapping's options: min-change, confidence, method, on-inconclusive, min-samples.</summary>
+    public BaselineSettings BaselineSettings { get; init; } = BaselineSettings.Default;
     public int? MinSamples { get; init; }
 
     /// <summary>The values of assertion kinds that keep them here, by their key, rather than in a property of their

@@ -30,6 +30,7 @@ public sealed class PolicySchemaTests
         ["ProofKeys"] = "/properties/proof/properties",
         ["TracesKeys"] = "/properties/traces/properties",
         ["RuleKeys"] = "/$defs/rule/properties",
+        ["BaselineKeys"] = "/$defs/baselineBudgets/properties",
         ["ConditionKeys"] = "/$defs/condition/properties",
     };
 
