@@ -100,7 +100,7 @@ public sealed class SelectorTests
     }
 
     [Fact]
-    public void Rule_FewerSpansThanMinSamples_WarnsInsteadOfPassing()
+    public void Rule_FewerSpansThanMinSamples_IsInconclusiveInsteadOfPassing()
     {
         var rule = new TraceRule("lat", 1, SelectorParser.Parse("span[name=A]", out _)!)
         {
@@ -110,7 +110,8 @@ public sealed class SelectorTests
         var engine = new RuleEngine(policy);
         SpanCollector.ReadBytes(Otlp.Request(Otlp.Span("A", 1, durationMs: 50)), engine);
         var check = TraceGates.Evaluate(policy, engine, null).Single();
-        check.Outcome.Should().Be(Outcome.Warn);
+        // Issue 22: too few spans is its own outcome, inconclusive (neutral), where it used to be a warning.
+        check.Outcome.Should().Be(Outcome.Inconclusive);
         check.Message.Should().Contain("only 1 span(s): at least 20 (min-samples)");
     }
 }
