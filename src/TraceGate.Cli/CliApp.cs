@@ -26,9 +26,8 @@ public static class CliApp
         check.SetAction(parse =>
         {
             int typed = parse.Tokens.Count(t => t.Type == System.CommandLine.Parsing.TokenType.Option);
-            exit = Guard(ctx, () => GitHubActionsHost.Applies(ctx, typed) ? GitHubActionsHost.Run(ctx, handlerFactory, retry)
-                : AzurePipelinesHost.Applies(ctx, typed) ? AzurePipelinesHost.Run(ctx, handlerFactory, retry)
-                : Check(ctx, options.Bind(parse, ctx.Environment), evidenceOnly: false));
+            var platform = Platforms.Detect(ctx.Environment, typed);
+            exit = Guard(ctx, () => PlatformRunner.Run(Platforms.Create(platform, options.Bind(parse, ctx.Environment), handlerFactory, retry), ctx));
         });
 
         var evidence = new Command("evidence", "Print the evidence found in the PR description and commit trailers as JSON, for debugging a template.");
@@ -37,7 +36,7 @@ public static class CliApp
             evidence.Add(o);
         }
 
-        evidence.SetAction(parse => exit = Guard(ctx, () => Check(ctx, options.Bind(parse, ctx.Environment), evidenceOnly: true)));
+        evidence.SetAction(parse => exit = Guard(ctx, () => Evidence(ctx, options.Bind(parse, ctx.Environment))));
 
         var files = new Argument<string[]>("files") { Description = "OTLP trace files (protobuf or JSON, plain, gzip or zstd).", Arity = ArgumentArity.OneOrMore };
         var summarize = new Command("summarize", "Print, per span name: count, error count, p50/p95/max and the attributes seen. Useful when writing rules.") { files };
@@ -206,43 +205,9 @@ public static class CliApp
         return "tracegate: internal error: " + Untrusted.Line(text, 1000) + "; please report it with this output";
     }
 
-    private static int Check(RunContext ctx, TraceGateSettings settings, bool evidenceOnly)
+    private static int Evidence(RunContext ctx, TraceGateSettings settings)
     {
-        var loaded = CheckRunner.Run(ctx, settings);
-        var report = loaded.Report;
-        if (evidenceOnly)
-        {
-            ctx.Out.Write(JsonReport.RenderEvidence(report));
-            return ExitCodes.Success;
-        }
-
-        // The verdict is written to files before anything is published, so it is never lost.
-        if (loaded.Settings.ReportJson is { } jsonPath)
-        {
-            WriteFile(ctx, jsonPath, JsonReport.Render(report));
-        }
-
-        if (loaded.Settings.SummaryMd is { } mdPath)
-        {
-            WriteFile(ctx, mdPath, MarkdownReport.Render(report));
-        }
-
-        ctx.Out.Write(ConsoleReport.Render(report, ctx.UseColor));
-        // Inconclusive alone is exit 0: only a failed check (or on-inconclusive: fail, which makes it one) fails.
-        return report.Conclusion == Conclusion.Failure ? ExitCodes.GateFailed : ExitCodes.Success;
-    }
-
-    private static void WriteFile(RunContext ctx, string path, string content)
-    {
-        var full = ctx.Resolve(path);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllText(full, content);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{path}: cannot write the report: {e.Message}");
-        }
+        ctx.Out.Write(JsonReport.RenderEvidence(CheckRunner.Run(ctx, settings).Report));
+        return ExitCodes.Success;
     }
 }

@@ -11,109 +11,108 @@ namespace TraceGate.Cli.Hosts;
 /// <c>tracegate check</c> inside Azure Pipelines (TF_BUILD=True, no option given): the task's INPUT_* variables and
 /// the agent's predefined variables give everything. On a PR build it reads the PR and its commits with the REST API
 /// (7.1), runs every gate, posts a PR status and keeps one comment thread. On any other build it runs the trace gates
-/// and says that evidence was skipped. The verdict is written to files and the summary before anything is posted.
+/// and says that evidence was skipped.
 /// </summary>
-public static class AzurePipelinesHost
+public sealed class AzurePipelinesHost(Func<HttpMessageHandler>? handlerFactory = null, RetryPolicy? retry = null) : IPlatform
 {
-    private const int MaxCommits = 250;
+    private ActionInputs _inputs = null!;
+    private AzureDevOpsApi? _api;
+    private string _workspace = "";
+    private bool _isPr;
+    private string _token = "";
+    private bool _comment;
+    private int _prId;
 
-    /// <summary>As many changed files as GitHub lists, so a policy behaves the same on both.</summary>
-    private const int MaxChangedFiles = 3000;
+    public static bool Applies(IReadOnlyDictionary<string, string?> env) =>
+        string.Equals(env.GetValueOrDefault("TF_BUILD"), "True", StringComparison.OrdinalIgnoreCase);
 
-    public static bool Applies(RunContext ctx, int optionTokens) =>
-        string.Equals(ctx.Environment.GetValueOrDefault("TF_BUILD"), "True", StringComparison.OrdinalIgnoreCase) && optionTokens == 0;
+    public bool FailOnFailure => _inputs.FailOnFailure;
 
-    public static int Run(RunContext ctx, Func<HttpMessageHandler>? handlerFactory = null, RetryPolicy? retry = null)
+    public PlatformInput Read(RunContext ctx)
     {
         var env = ctx.Environment;
-        var inputs = ActionInputs.From(env);
-        string workspace = Var(env, "BUILD_SOURCESDIRECTORY") ?? Var(env, "SYSTEM_DEFAULTWORKINGDIRECTORY") ?? ctx.CurrentDirectory;
-        bool isPr = string.Equals(Var(env, "BUILD_REASON"), "PullRequest", StringComparison.OrdinalIgnoreCase);
-        string token = inputs.Token.Length > 0 ? inputs.Token : Var(env, "SYSTEM_ACCESSTOKEN") ?? "";
-        bool comment = ActionInputs.Read(env, "comment") is not { Length: > 0 } || inputs.Comment;
+        _inputs = ActionInputs.From(env);
+        _workspace = Var(env, "BUILD_SOURCESDIRECTORY") ?? Var(env, "SYSTEM_DEFAULTWORKINGDIRECTORY") ?? ctx.CurrentDirectory;
+        _isPr = string.Equals(Var(env, "BUILD_REASON"), "PullRequest", StringComparison.OrdinalIgnoreCase);
+        string token = _token = _inputs.Token.Length > 0 ? _inputs.Token : Var(env, "SYSTEM_ACCESSTOKEN") ?? "";
+        _comment = ActionInputs.Read(env, "comment") is not { Length: > 0 } || _inputs.Comment;
 
         CheckRunner.FetchedEvidence? fetched = null;
-        AzureDevOpsApi? api = null;
-        int prId = 0;
-        try
+        if (_isPr)
         {
-            if (isPr)
+            if (!int.TryParse(Var(env, "SYSTEM_PULLREQUEST_PULLREQUESTID"), out int prId))
             {
-                if (!int.TryParse(Var(env, "SYSTEM_PULLREQUEST_PULLREQUESTID"), out prId))
-                {
-                    throw new UserInputException("BUILD_REASON is PullRequest but SYSTEM_PULLREQUEST_PULLREQUESTID is not a number");
-                }
+                throw new UserInputException("BUILD_REASON is PullRequest but SYSTEM_PULLREQUEST_PULLREQUESTID is not a number");
+            }
 
-                if (token.Length == 0)
-                {
-                    throw new UserInputException("SYSTEM_ACCESSTOKEN is not set: map it into the step, e.g. env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }, "
-                        + "and allow the build service to contribute to pull requests");
-                }
+            _prId = prId;
+            if (token.Length == 0)
+            {
+                throw new UserInputException("SYSTEM_ACCESSTOKEN is not set: map it into the step, e.g. env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }, "
+                    + "and allow the build service to contribute to pull requests");
+            }
 
-                var collection = Var(env, "SYSTEM_COLLECTIONURI") ?? throw new UserInputException("SYSTEM_COLLECTIONURI is not set: run inside Azure Pipelines");
-                var project = Var(env, "SYSTEM_TEAMPROJECT") ?? throw new UserInputException("SYSTEM_TEAMPROJECT is not set");
-                var repository = Var(env, "BUILD_REPOSITORY_ID") ?? throw new UserInputException("BUILD_REPOSITORY_ID is not set");
-                api = new AzureDevOpsApi(new Uri(collection), project, repository, token,
-                    new RetryHandler(handlerFactory?.Invoke() ?? new SocketsHttpHandler(), retry ?? new RetryPolicy(),
-                        m => ctx.Out.WriteLine("tracegate: " + GitHubActionsHost.Scrub(m, token))));
-                System.Text.Json.JsonElement pr;
-                List<(string Id, string Message)> commits;
-                try
-                {
-                    pr = api.PullRequest(prId).GetAwaiter().GetResult();
-                    commits = api.Commits(prId, MaxCommits).GetAwaiter().GetResult();
-                }
-                catch (Exception e) when (e is AzureDevOpsException or HttpRequestException)
-                {
-                    // The PR is input that cannot be read (a token without access, an API down through the retries): exit 2.
-                    throw new UserInputException("reading the pull request failed: " + GitHubActionsHost.Scrub(e.Message, token));
-                }
+            var collection = Var(env, "SYSTEM_COLLECTIONURI") ?? throw new UserInputException("SYSTEM_COLLECTIONURI is not set: run inside Azure Pipelines");
+            var project = Var(env, "SYSTEM_TEAMPROJECT") ?? throw new UserInputException("SYSTEM_TEAMPROJECT is not set");
+            var repository = Var(env, "BUILD_REPOSITORY_ID") ?? throw new UserInputException("BUILD_REPOSITORY_ID is not set");
+            var api = _api = new AzureDevOpsApi(new Uri(collection), project, repository, token,
+                new RetryHandler(handlerFactory?.Invoke() ?? new SocketsHttpHandler(), retry ?? new RetryPolicy(),
+                    m => ctx.Out.WriteLine("tracegate: " + GitHubActionsHost.Scrub(m, token))));
+            System.Text.Json.JsonElement pr;
+            List<(string Id, string Message)> commits;
+            try
+            {
+                pr = api.PullRequest(prId).GetAwaiter().GetResult();
+                commits = api.Commits(prId, PlatformRunner.MaxCommits).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is AzureDevOpsException or HttpRequestException)
+            {
+                // The PR is input that cannot be read (a token without access, an API down through the retries): exit 2.
+                throw new UserInputException("reading the pull request failed: " + GitHubActionsHost.Scrub(e.Message, token));
+            }
 
-                string body = pr.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "";
-                var prApi = api;
-                fetched = new CheckRunner.FetchedEvidence(body, commits.Select(c => c.Message).ToList(), commits.Select(c => c.Id).ToList(),
-                    $"the commit messages of pull request {prId} read from the Azure DevOps API")
+            string body = pr.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "";
+            fetched = new CheckRunner.FetchedEvidence(body, commits.Select(c => c.Message).ToList(), commits.Select(c => c.Id).ToList(),
+                $"the commit messages of pull request {prId} read from the Azure DevOps API")
+            {
+                Facts = Facts(pr),
+                ListLabels = () => Ask(() => api.Labels(prId).GetAwaiter().GetResult(), $"the labels of pull request {prId}", token),
+                ListChangedFiles = () =>
                 {
-                    Facts = Facts(pr),
-                    ListLabels = () => Ask(() => prApi.Labels(prId).GetAwaiter().GetResult(), $"the labels of pull request {prId}", token),
-                    ListChangedFiles = () =>
+                    var (files, missing) = Ask(() => api.Changes(prId, PlatformRunner.MaxChangedFiles).GetAwaiter().GetResult(), $"the changed files of pull request {prId}", token);
+                    if (files is not null)
                     {
-                        var (files, missing) = Ask(() => prApi.Changes(prId, MaxChangedFiles).GetAwaiter().GetResult(), $"the changed files of pull request {prId}", token);
-                        if (files is not null)
-                        {
-                            ctx.Out.WriteLine($"tracegate: read {files.Files.Count} changed files of the last iteration from the API" + (files.Truncated ? $" (cut at {MaxChangedFiles})" : ""));
-                        }
+                        ctx.Out.WriteLine($"tracegate: read {files.Files.Count} changed files of the last iteration from the API" + (files.Truncated ? $" (cut at {PlatformRunner.MaxChangedFiles})" : ""));
+                    }
 
-                        return (files, missing);
-                    },
-                };
-                ctx.Out.WriteLine($"tracegate: read pull request {prId} and its {commits.Count} commits from the API");
-            }
-
-            var commandLine = ActionInputs.SettingsLayer(env);
-            commandLine["workspace"] = workspace;
-            var report = CheckRunner.Run(ctx with { CurrentDirectory = workspace }, TraceGateSettings.Bind(env, commandLine), fetched).Report;
-            if (!isPr)
-            {
-                ctx.Out.WriteLine($"tracegate: this build is not for a pull request (BUILD_REASON={Untrusted.Line(Var(env, "BUILD_REASON") ?? "unset", 50)}): trace gates ran, evidence was skipped");
-            }
-
-            WriteLocal(ctx, report, workspace);
-            bool published = true;
-            if (api is not null && inputs.Mode != "evaluate")
-            {
-                published = Publish(ctx, api, prId, inputs, comment, report, token);
-            }
-
-            bool ok = report.Conclusion != Conclusion.Failure || !inputs.FailOnFailure;
-            ctx.Out.WriteLine(LoggingCommands.Complete(ok && published, AzureDevOpsPublisher.Title(report)));
-            return !published ? ExitCodes.PublishFailed : ok ? ExitCodes.Success : ExitCodes.GateFailed;
+                    return (files, missing);
+                },
+            };
+            ctx.Out.WriteLine($"tracegate: read pull request {prId} and its {commits.Count} commits from the API");
         }
-        finally
-        {
-            api?.Dispose();
-        }
+
+        var given = ActionInputs.SettingsLayer(env);
+        given["workspace"] = _workspace;
+        return new PlatformInput(ctx with { CurrentDirectory = _workspace }, TraceGateSettings.Bind(env, given), fetched);
     }
+
+    public void WriteLocal(RunContext ctx, Report report)
+    {
+        if (!_isPr)
+        {
+            ctx.Out.WriteLine($"tracegate: this build is not for a pull request (BUILD_REASON={Untrusted.Line(Var(ctx.Environment, "BUILD_REASON") ?? "unset", 50)}): trace gates ran, evidence was skipped");
+        }
+
+        WriteLocal(ctx, report, _workspace);
+    }
+
+    public bool Publish(RunContext ctx, Report report) =>
+        _api is null || _inputs.Mode == "evaluate" || Publish(ctx, _api, _prId, _inputs, _comment, report, _token);
+
+    public void Complete(RunContext ctx, Report report, int exitCode) =>
+        ctx.Out.WriteLine(LoggingCommands.Complete(exitCode == ExitCodes.Success, AzureDevOpsPublisher.Title(report)));
+
+    public void Dispose() => _api?.Dispose();
 
     private static bool Publish(RunContext ctx, AzureDevOpsApi api, int prId, ActionInputs inputs, bool comment, Report report, string token)
     {

@@ -11,113 +11,145 @@ namespace TraceGate.Cli.Hosts;
 /// <summary>
 /// <c>tracegate check</c> inside GitHub Actions (GITHUB_ACTIONS=true, no option given): everything comes from the
 /// runner's environment (INPUT_*, GITHUB_*, the event file), so the container and a test that sets the same
-/// environment behave identically. The verdict is written to the JSON report and the step summary before anything
-/// is published, so a publishing failure never loses it.
+/// environment behave identically. Mode run reads the PR, gates and posts a check run (and a comment); mode
+/// evaluate gates and writes the verdict as an artifact; mode publish posts an artifact's verdict.
 /// </summary>
-public static class GitHubActionsHost
+public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory = null, RetryPolicy? retry = null) : IPlatform
 {
     public const string ArtifactDir = "tracegate-artifact";
     private const int MaxEventBytes = 25 * 1024 * 1024;
-    private const int MaxCommits = 250;
 
-    /// <summary>GET /pulls/{n}/files lists at most 3,000 files of a pull request.</summary>
-    public const int MaxChangedFiles = 3000;
+    private ActionInputs _inputs = null!;
+    private GitHubApi? _api;
+    private string _owner = "";
+    private string _repo = "";
+    private string _workspace = "";
+    private JsonElement _event;
+    private string _eventName = "";
+    private string? _detailsUrl;
+    private string _headSha = "";
+    private int? _number;
+    private int? _claimedPr;
 
-    public static bool Applies(RunContext ctx, int optionTokens) =>
-        ctx.Environment.GetValueOrDefault("GITHUB_ACTIONS") == "true" && optionTokens == 0;
+    public static bool Applies(IReadOnlyDictionary<string, string?> env) => env.GetValueOrDefault("GITHUB_ACTIONS") == "true";
 
-    public static int Run(RunContext ctx, Func<HttpMessageHandler>? handlerFactory = null, RetryPolicy? retry = null)
+    public bool FailOnFailure => _inputs.FailOnFailure;
+
+    public PlatformInput Read(RunContext ctx)
     {
         var env = ctx.Environment;
-        var inputs = ActionInputs.From(env);
-        string workspace = env.GetValueOrDefault("GITHUB_WORKSPACE") is { Length: > 0 } ws ? ws : ctx.CurrentDirectory;
-        var (owner, repo) = Repository(env);
+        _inputs = ActionInputs.From(env);
+        _workspace = env.GetValueOrDefault("GITHUB_WORKSPACE") is { Length: > 0 } ws ? ws : ctx.CurrentDirectory;
+        (_owner, _repo) = Repository(env);
         var apiUrl = new Uri(env.GetValueOrDefault("GITHUB_API_URL") is { Length: > 0 } u ? u : "https://api.github.com");
-        var evt = ReadEvent(env);
-        string eventName = env.GetValueOrDefault("GITHUB_EVENT_NAME") ?? "";
-        var log = new List<string>();
-        GitHubApi? api = inputs.Token.Length > 0
-            ? new GitHubApi(apiUrl, inputs.Token, new RetryHandler(handlerFactory?.Invoke() ?? new SocketsHttpHandler(), retry ?? new RetryPolicy(), m => ctx.Out.WriteLine("tracegate: " + Scrub(m, inputs.Token))))
+        _event = ReadEvent(env);
+        _eventName = env.GetValueOrDefault("GITHUB_EVENT_NAME") ?? "";
+        string token = _inputs.Token;
+        _api = token.Length > 0
+            ? new GitHubApi(apiUrl, token, new RetryHandler(handlerFactory?.Invoke() ?? new SocketsHttpHandler(), retry ?? new RetryPolicy(), m => ctx.Out.WriteLine("tracegate: " + Scrub(m, token))))
             : null;
-        string? detailsUrl = env.GetValueOrDefault("GITHUB_SERVER_URL") is { } server && env.GetValueOrDefault("GITHUB_RUN_ID") is { } runId
-            ? $"{server.TrimEnd('/')}/{owner}/{repo}/actions/runs/{runId}"
+        _detailsUrl = env.GetValueOrDefault("GITHUB_SERVER_URL") is { } server && env.GetValueOrDefault("GITHUB_RUN_ID") is { } runId
+            ? $"{server.TrimEnd('/')}/{_owner}/{_repo}/actions/runs/{runId}"
             : null;
 
         // Only the user's input is exit 2. An answer of an unexpected shape (JsonException, KeyNotFoundException,
         // InvalidOperationException) is an internal error (exit 4), left to CliApp: it is not the user's mistake.
-        return inputs.Mode == "publish"
-            ? Publish(ctx, inputs, api, owner, repo, workspace, evt, eventName, detailsUrl)
-            : Evaluate(ctx, inputs, api, owner, repo, workspace, evt, eventName, detailsUrl);
+        return _inputs.Mode == "publish" ? ReadArtifact(ctx) : ReadPullRequest(ctx);
     }
 
-    private static int Evaluate(RunContext ctx, ActionInputs inputs, GitHubApi? api, string owner, string repo, string workspace,
-        JsonElement evt, string eventName, string? detailsUrl)
+    public void WriteLocal(RunContext ctx, Report report)
     {
-        var pr = evt.ValueKind == JsonValueKind.Object && evt.TryGetProperty("pull_request", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
-        int? number = null;
-        string headSha = ctx.Environment.GetValueOrDefault("GITHUB_SHA") ?? "";
+        string reportPath = Path.Combine(_workspace, _inputs.Mode == "evaluate" ? ArtifactDir : ".tracegate", "report.json");
+        WriteLocal(ctx, report, reportPath);
+        if (_inputs.Mode == "evaluate")
+        {
+            // What the publish step needs, written next to the report: upload the folder as an artifact.
+            var meta = JsonText.Object(w =>
+            {
+                w.WriteString("repository", $"{_owner}/{_repo}");
+                w.WriteString("head_sha", _headSha);
+                if (_number is { } num)
+                {
+                    w.WriteNumber("pull_number", num);
+                }
+
+                w.WriteString("check_name", _inputs.CheckName);
+            }, indented: true);
+            File.WriteAllText(Path.Combine(_workspace, ArtifactDir, "event.json"), meta);
+            ctx.Out.WriteLine($"tracegate: mode evaluate: wrote {ArtifactDir}/report.json and event.json; upload {ArtifactDir} as an artifact for the publish workflow");
+        }
+    }
+
+    public bool Publish(RunContext ctx, Report report)
+    {
+        switch (_inputs.Mode)
+        {
+            case "evaluate":
+                return true;
+            case "publish":
+                int? number = null;
+                if (_inputs.Comment)
+                {
+                    var run = WorkflowRun();
+                    number = TrustedPullRequest(ctx, _api!, _owner, _repo, run, _headSha, _claimedPr, _inputs.Token);
+                }
+
+                return PublishAll(ctx, _inputs, _api!, _owner, _repo, _headSha, number, report, _detailsUrl);
+            default:
+                bool published = _api is null || _headSha.Length == 0 || PublishAll(ctx, _inputs, _api, _owner, _repo, _headSha, _number, report, _detailsUrl);
+                if (_api is null)
+                {
+                    ctx.Out.WriteLine(WorkflowCommands.Warning("no token: the verdict is in the step summary and the exit code, but no check run was posted (set the token input)"));
+                }
+
+                return published;
+        }
+    }
+
+    public void Complete(RunContext ctx, Report report, int exitCode)
+    {
+    }
+
+    /// <summary>Nothing to release: Octokit's connection lives as long as the process.</summary>
+    public void Dispose()
+    {
+    }
+
+    private PlatformInput ReadPullRequest(RunContext ctx)
+    {
+        var pr = _event.ValueKind == JsonValueKind.Object && _event.TryGetProperty("pull_request", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        _headSha = ctx.Environment.GetValueOrDefault("GITHUB_SHA") ?? "";
         if (pr.ValueKind == JsonValueKind.Object)
         {
             // The event file is the runner's input: a payload without these is an input error naming them.
-            number = pr.TryGetProperty("number", out var n) && n.TryGetInt32(out int num) ? num
+            _number = pr.TryGetProperty("number", out var n) && n.TryGetInt32(out int num) ? num
                 : throw new UserInputException("GITHUB_EVENT_PATH: pull_request.number is not a number");
-            headSha = pr.TryGetProperty("head", out var head) && head.ValueKind == JsonValueKind.Object && head.TryGetProperty("sha", out var sha) && sha.ValueKind == JsonValueKind.String
+            _headSha = pr.TryGetProperty("head", out var head) && head.ValueKind == JsonValueKind.Object && head.TryGetProperty("sha", out var sha) && sha.ValueKind == JsonValueKind.String
                 ? sha.GetString()!
                 : throw new UserInputException("GITHUB_EVENT_PATH: pull_request.head.sha is missing");
         }
 
         CheckRunner.FetchedEvidence? fetched = null;
-        if (number is { } prNumber)
+        if (_number is { } prNumber)
         {
-            fetched = FetchEvidence(ctx, inputs, api, owner, repo, prNumber, pr);
+            fetched = FetchEvidence(ctx, _inputs, _api, _owner, _repo, prNumber, pr);
         }
 
-        var commandLine = ActionInputs.SettingsLayer(ctx.Environment);
-        commandLine["workspace"] = workspace;
-        var loaded = CheckRunner.Run(ctx with { CurrentDirectory = workspace }, TraceGateSettings.Bind(ctx.Environment, commandLine), fetched);
-        var report = loaded.Report;
-
-        string reportPath = Path.Combine(workspace, inputs.Mode == "evaluate" ? ArtifactDir : ".tracegate", "report.json");
-        WriteLocal(ctx, report, reportPath);
-        if (inputs.Mode == "evaluate")
-        {
-            // What the publish step needs, written next to the report: upload the folder as an artifact.
-            var meta = JsonText.Object(w =>
-            {
-                w.WriteString("repository", $"{owner}/{repo}");
-                w.WriteString("head_sha", headSha);
-                if (number is { } num)
-                {
-                    w.WriteNumber("pull_number", num);
-                }
-
-                w.WriteString("check_name", inputs.CheckName);
-            }, indented: true);
-            File.WriteAllText(Path.Combine(workspace, ArtifactDir, "event.json"), meta);
-            ctx.Out.WriteLine($"tracegate: mode evaluate: wrote {ArtifactDir}/report.json and event.json; upload {ArtifactDir} as an artifact for the publish workflow");
-            return Exit(inputs, report, published: true);
-        }
-
-        bool published = api is null || headSha.Length == 0 || PublishAll(ctx, inputs, api, owner, repo, headSha, number, report, detailsUrl);
-        if (api is null)
-        {
-            ctx.Out.WriteLine(WorkflowCommands.Warning("no token: the verdict is in the step summary and the exit code, but no check run was posted (set the token input)"));
-        }
-
-        return Exit(inputs, report, published);
+        var given = ActionInputs.SettingsLayer(ctx.Environment);
+        given["workspace"] = _workspace;
+        return new PlatformInput(ctx with { CurrentDirectory = _workspace }, TraceGateSettings.Bind(ctx.Environment, given), fetched);
     }
 
-    private static int Publish(RunContext ctx, ActionInputs inputs, GitHubApi? api, string owner, string repo, string workspace,
-        JsonElement evt, string eventName, string? detailsUrl)
+    private PlatformInput ReadArtifact(RunContext ctx)
     {
-        if (api is null)
+        if (_api is null)
         {
             throw new UserInputException("mode publish needs the token input (with checks: write)");
         }
 
         // The artifact was written by a run the PR controls: it is validated like any input (exit 2 naming the
         // member), and nothing in it is believed that decides where TraceGate writes.
-        string dir = Path.Combine(workspace, ArtifactDir);
+        string dir = Path.Combine(_workspace, ArtifactDir);
         var reportText = InputFiles.ReadText(Path.Combine(dir, "report.json"), 16 * 1024 * 1024, "evaluate step's report");
         var metaText = InputFiles.ReadText(Path.Combine(dir, "event.json"), 64 * 1024, "evaluate step's event");
         Report report;
@@ -130,24 +162,19 @@ public static class GitHubActionsHost
             throw new UserInputException($"{ArtifactDir}/report.json: {e.Message}: the artifact is not a TraceGate report this version can publish");
         }
 
-        var (headSha, claimedPr) = ReadArtifactEvent(metaText);
-        var run = eventName == "workflow_run" && evt.ValueKind == JsonValueKind.Object && evt.TryGetProperty("workflow_run", out var wr) && wr.ValueKind == JsonValueKind.Object ? wr : default;
+        (_headSha, _claimedPr) = ReadArtifactEvent(metaText);
+        var run = WorkflowRun();
         // Post only to the commit this workflow_run is about.
-        if (run.ValueKind == JsonValueKind.Object && EventText(run, "head_sha") is { } runSha && runSha != headSha)
+        if (run.ValueKind == JsonValueKind.Object && EventText(run, "head_sha") is { } runSha && runSha != _headSha)
         {
-            throw new UserInputException($"{ArtifactDir}/event.json names commit {headSha}, but this workflow_run is for {runSha}: refusing to publish");
+            throw new UserInputException($"{ArtifactDir}/event.json names commit {_headSha}, but this workflow_run is for {runSha}: refusing to publish");
         }
 
-        WriteLocal(ctx, report, Path.Combine(workspace, ".tracegate", "report.json"));
-        int? number = null;
-        if (inputs.Comment)
-        {
-            number = TrustedPullRequest(ctx, api, owner, repo, run, headSha, claimedPr, inputs.Token);
-        }
-
-        bool published = PublishAll(ctx, inputs, api, owner, repo, headSha, number, report, detailsUrl);
-        return Exit(inputs, report, published);
+        return new PlatformInput(ctx, new TraceGateSettings()) { Verdict = report };
     }
+
+    private JsonElement WorkflowRun() =>
+        _eventName == "workflow_run" && _event.ValueKind == JsonValueKind.Object && _event.TryGetProperty("workflow_run", out var wr) && wr.ValueKind == JsonValueKind.Object ? wr : default;
 
     /// <summary>event.json as the evaluate step writes it; its head commit must be a commit id.</summary>
     private static (string HeadSha, int? PullNumber) ReadArtifactEvent(string text)
@@ -250,7 +277,7 @@ public static class GitHubActionsHost
         try
         {
             fresh = api.Get($"repos/{owner}/{repo}/pulls/{number}").GetAwaiter().GetResult();
-            commits = api.GetAll($"repos/{owner}/{repo}/pulls/{number}/commits", MaxCommits).GetAwaiter().GetResult();
+            commits = api.GetAll($"repos/{owner}/{repo}/pulls/{number}/commits", PlatformRunner.MaxCommits).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
         {
@@ -281,12 +308,12 @@ public static class GitHubActionsHost
         string path = $"repos/{owner}/{repo}/pulls/{number}/files";
         try
         {
-            var items = api.GetAll(path, MaxChangedFiles).GetAwaiter().GetResult();
+            var items = api.GetAll(path, PlatformRunner.MaxChangedFiles).GetAwaiter().GetResult();
             var files = items.Select(f => new Core.Gates.ChangedFile(
                 Core.Gates.ChangedFiles.Normalize(f.GetProperty("filename").GetString() ?? ""),
                 f.TryGetProperty("previous_filename", out var p) && p.ValueKind == JsonValueKind.String ? Core.Gates.ChangedFiles.Normalize(p.GetString()!) : null)).ToList();
-            bool cut = total is { } t ? t > files.Count : files.Count >= MaxChangedFiles;
-            ctx.Out.WriteLine($"tracegate: read {files.Count} changed files from the API" + (cut ? $" (GitHub lists at most {MaxChangedFiles:N0}; the pull request has {total?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "more"})" : ""));
+            bool cut = total is { } t ? t > files.Count : files.Count >= PlatformRunner.MaxChangedFiles;
+            ctx.Out.WriteLine($"tracegate: read {files.Count} changed files from the API" + (cut ? $" (GitHub lists at most {PlatformRunner.MaxChangedFiles:N0}; the pull request has {total?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "more"})" : ""));
             return (new Core.Gates.ChangedFiles(files) { Truncated = cut, Total = total }, null);
         }
         catch (Exception e) when (e is HttpRequestException or Octokit.ApiException or JsonException or InvalidOperationException or KeyNotFoundException)
@@ -371,11 +398,6 @@ public static class GitHubActionsHost
             ctx.Out.WriteLine(WorkflowCommands.Annotation(check));
         }
     }
-
-    private static int Exit(ActionInputs inputs, Report report, bool published) =>
-        !published ? ExitCodes.PublishFailed
-        : report.Conclusion == Conclusion.Failure && inputs.FailOnFailure ? ExitCodes.GateFailed
-        : ExitCodes.Success;
 
     private static (string Owner, string Repo) Repository(IReadOnlyDictionary<string, string?> env)
     {
