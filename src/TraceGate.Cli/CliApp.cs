@@ -106,10 +106,11 @@ public static class CliApp
         var proveTests = new Option<string[]>("--tests") { Description = "Glob of the head's test files (fixtures, helpers) to lay over the base besides the repro's file (repeatable); replaces proof.tests.", Arity = ArgumentArity.ZeroOrMore };
         var proveOut = new Option<string?>("--out") { Description = "Where to write baseline/ and head/ (default: .tracegate/proof in the workspace, where tracegate check finds it)." };
         var proveTimeout = new Option<string>("--timeout") { Description = "Time limit for each side's run.", DefaultValueFactory = _ => "10m" };
+        var proveRepeat = new Option<string>("--repeat") { Description = "Runs of each side, interleaved (base, head, base, head …), from 1 to 20: the runs' traces pool into each side's sample for baseline budgets, and the repro must fail on every base run and pass on every head run.", DefaultValueFactory = _ => "1" };
         var proveCommand = new Argument<string[]>("command") { Description = "After --: the test command, run on each side. {repro}, {repro.file}, {repro.name} and {results} are replaced in each argument.", Arity = ArgumentArity.ZeroOrMore };
         var prove = new Command("prove", "Run the repro on the base commit (a git worktree with the head's test files laid over it) and on the head, capturing each side's test results and traces, for tracegate check's proof.repro. Exit 0 when both runs finished, 2 for usage and git errors.")
         {
-            proveBase, options.Workspace, options.Policy, options.PrBody, options.Commits, options.GitRange, proveRepro, proveTests, proveOut, proveTimeout, proveCommand,
+            proveBase, options.Workspace, options.Policy, options.PrBody, options.Commits, options.GitRange, proveRepro, proveTests, proveOut, proveTimeout, proveRepeat, proveCommand,
         };
         prove.SetAction(parse => exit = Guard(ctx, () =>
         {
@@ -130,6 +131,7 @@ public static class CliApp
                 Tests = parse.GetValue(proveTests) ?? [],
                 Out = parse.GetValue(proveOut),
                 Timeout = Receiver.ReceiveCommand.ParseDuration(parse.GetValue(proveTimeout)!, "--timeout"),
+                Repeat = Proof.ProveCommand.ParseRepeat(parse.GetValue(proveRepeat)!),
             });
         }));
 

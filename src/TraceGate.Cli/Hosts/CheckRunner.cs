@@ -47,7 +47,9 @@ public static class CheckRunner
         IReadOnlyList<string>? headResults = null, headTraces = null, baseTraces = null, baseResults = null;
         if (proofDir is not null)
         {
-            IReadOnlyList<string> Rel(string side, string file)
+            // Under --repeat every run's file is named: the runs' traces pool into the side's sample, and the runs'
+            // results are judged one by one (ProofGate).
+            IReadOnlyList<string> Rel(string side, IReadOnlyList<string> files) => files.Select(file =>
             {
                 var full = proofDir.Path(side, file);
                 if (!workspace.Contains(Path.GetDirectoryName(full)!))
@@ -55,13 +57,13 @@ public static class CheckRunner
                     throw new UserInputException($"--proof {settings.Proof}: the proof directory must be inside the workspace ({workspaceDir})");
                 }
 
-                return [Path.GetRelativePath(workspaceDir, full).Replace('\\', '/')];
-            }
+                return Path.GetRelativePath(workspaceDir, full).Replace('\\', '/');
+            }).ToList();
 
-            headResults = Rel("head", ProofDirectory.ResultsFile);
-            headTraces = Rel("head", ProofDirectory.TracesFile);
-            baseTraces = Rel("baseline", ProofDirectory.TracesFile);
-            baseResults = Rel("baseline", ProofDirectory.ResultsFile);
+            headResults = Rel("head", proofDir.ResultsFiles("head"));
+            headTraces = Rel("head", proofDir.TracesFiles("head"));
+            baseTraces = Rel("baseline", proofDir.TracesFiles("baseline"));
+            baseResults = Rel("baseline", proofDir.ResultsFiles("baseline"));
         }
 
         // Options, TRACEGATE_* and action/task inputs win over a proof directory's files, which win over the policy file's globs.

@@ -21,12 +21,17 @@ public sealed record ProveOptions(string Base, IReadOnlyList<string> Command)
     /// <summary>Null: <c>.tracegate/proof</c> in the workspace, where <c>tracegate check</c> finds it.</summary>
     public string? Out { get; init; }
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Runs per side, interleaved (base, head, base, head …), from 1 to <see cref="ProofDirectory.MaxRepeat"/>.</summary>
+    public int Repeat { get; init; } = 1;
 }
 
 /// <summary>
 /// <c>tracegate prove</c>: runs the repro on the base commit (a worktree, with the head's test files laid over it)
 /// and then on the head, each with an in-process OTLP/HTTP receiver, and writes what <c>tracegate check</c> judges
-/// in <c>proof.repro</c>. Exit 0 when both runs finished, whatever the tests said; 2 for usage and git errors.
+/// in <c>proof.repro</c>. With <c>--repeat N</c> it runs base, head, base, head … N times each, so that both samples
+/// share whatever the runner's load does meanwhile. Exit 0 when every run finished, whatever the tests said; 2 for
+/// usage and git errors.
 /// </summary>
 public static partial class ProveCommand
 {
@@ -43,8 +48,19 @@ public static partial class ProveCommand
             _ => results,
         })).ToList();
 
+    /// <summary>Reads --repeat: a whole number from 1 to <see cref="ProofDirectory.MaxRepeat"/>.</summary>
+    public static int ParseRepeat(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1 && n <= ProofDirectory.MaxRepeat
+            ? n
+            : throw new UserInputException($"--repeat '{Untrusted.Line(text)}': expected a whole number of runs per side from 1 to {ProofDirectory.MaxRepeat}");
+
     public static int Run(RunContext ctx, ProveOptions options)
     {
+        if (options.Repeat is < 1 or > ProofDirectory.MaxRepeat)
+        {
+            throw new UserInputException($"--repeat {options.Repeat}: expected a whole number of runs per side from 1 to {ProofDirectory.MaxRepeat}");
+        }
+
         if (options.Command.Count == 0 || options.Command[0].Trim().Length == 0)
         {
             throw new UserInputException("no command to run: give it after --, e.g. tracegate prove --base origin/main -- npm test -- --test-reporter-destination={results}");
@@ -122,35 +138,51 @@ public static partial class ProveCommand
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, 130));
         try
         {
-            SideRun.Outcome baselineRun;
-            ctx.Out.WriteLine($"tracegate: proving {Untrusted.Line(repro.ToString())}: baseline {baseCommit[..12]} ({Untrusted.Line(options.Base)}), head {headCommit[..12]}");
-            using (var worktree = BaseWorktree.Create(git, worktreePath, baseCommit))
+            int repeat = options.Repeat;
+            ctx.Out.WriteLine($"tracegate: proving {Untrusted.Line(repro.ToString())}: baseline {baseCommit[..12]} ({Untrusted.Line(options.Base)}), head {headCommit[..12]}"
+                + (repeat == 1 ? "" : $", {repeat} runs of each, interleaved"));
+            var files = laid.Select(f => Path.GetRelativePath(workspaceDir, f)).Prepend(repro.Path).Distinct(StringComparer.Ordinal).ToList();
+            string baseline = Path.Combine(outDir, "baseline");
+            string head = Path.Combine(outDir, "head");
+            var baselineRuns = new List<SideRun.Outcome>();
+            var headRuns = new List<SideRun.Outcome>();
+            for (int run = 1; run <= repeat; run++)
             {
-                string baseWorkspace = Path.Combine(worktree.Path, prefix);
-                Directory.CreateDirectory(baseWorkspace);
-                var files = laid.Select(f => Path.GetRelativePath(workspaceDir, f)).Prepend(repro.Path).Distinct(StringComparer.Ordinal).ToList();
-                foreach (var rel in files)
+                // A fresh worktree per baseline run: a run cannot leave state (a written file, a cache) for the next,
+                // and the head never runs beside a worktree its test discovery could walk into.
+                using (var worktree = BaseWorktree.Create(git, worktreePath, baseCommit))
                 {
-                    var target = Path.Combine(baseWorkspace, rel);
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    File.Copy(Path.Combine(workspaceDir, rel), target, overwrite: true);
+                    string baseWorkspace = Path.Combine(worktree.Path, prefix);
+                    Directory.CreateDirectory(baseWorkspace);
+                    foreach (var rel in files)
+                    {
+                        var target = Path.Combine(baseWorkspace, rel);
+                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        File.Copy(Path.Combine(workspaceDir, rel), target, overwrite: true);
+                    }
+
+                    if (run == 1)
+                    {
+                        ctx.Out.WriteLine($"tracegate: baseline: laid {files.Count} test file(s) of the head over {baseCommit[..12]}: {Untrusted.Line(string.Join(", ", files), 1000)}");
+                    }
+
+                    baselineRuns.Add(SideRun.Run(ctx, "baseline", run, repeat, baseWorkspace, baseline,
+                        Expand(options.Command, repro, Path.Combine(baseline, ProofDirectory.ResultsName(run, repeat))), options.Timeout, interrupted.Token));
                 }
 
-                ctx.Out.WriteLine($"tracegate: baseline: laid {files.Count} test file(s) of the head over {baseCommit[..12]}: {Untrusted.Line(string.Join(", ", files), 1000)}");
-                var baseline = Path.Combine(outDir, "baseline");
-                baselineRun = SideRun.Run(ctx, "baseline", baseCommit, baseWorkspace, baseline,
-                    Expand(options.Command, repro, Path.Combine(baseline, ProofDirectory.ResultsFile)), options.Timeout, interrupted.Token);
+                headRuns.Add(SideRun.Run(ctx, "head", run, repeat, workspaceDir, head,
+                    Expand(options.Command, repro, Path.Combine(head, ProofDirectory.ResultsName(run, repeat))), options.Timeout, interrupted.Token));
             }
 
-            var head = Path.Combine(outDir, "head");
-            var headRun = SideRun.Run(ctx, "head", headCommit, workspaceDir, head,
-                Expand(options.Command, repro, Path.Combine(head, ProofDirectory.ResultsFile)), options.Timeout, interrupted.Token);
+            SideRun.WriteRecord(baseline, "baseline", baseCommit, baselineRuns);
+            SideRun.WriteRecord(head, "head", headCommit, headRuns);
             string shown = Path.GetRelativePath(ctx.CurrentDirectory, outDir) is var relOut && !relOut.StartsWith("..", StringComparison.Ordinal) ? relOut : outDir;
             ctx.Out.WriteLine($"tracegate: wrote {shown}/baseline and {shown}/head; judge them with: tracegate check --proof {shown}");
-            if (baselineRun.TimedOut || headRun.TimedOut)
+            if (baselineRuns.Concat(headRuns).FirstOrDefault(r => r.TimedOut) is { } stopped)
             {
                 // A run stopped at its limit did not finish: its side proves nothing, and the step must not look green.
-                ctx.Error.WriteLine($"tracegate: error: the {(baselineRun.TimedOut ? "baseline" : "head")} run did not finish within --timeout {SideRun.Format(options.Timeout)}");
+                string which = baselineRuns.Contains(stopped) ? "baseline" : "head";
+                ctx.Error.WriteLine($"tracegate: error: the {which} run{(repeat == 1 ? "" : $" {stopped.Run} of {repeat}")} did not finish within --timeout {SideRun.Format(options.Timeout)}");
                 return ExitCodes.BadInput;
             }
 

@@ -12,19 +12,26 @@ namespace TraceGate.Cli.Proof;
 
 /// <summary>
 /// Runs the user's command for one side of the proof (baseline or head) with an in-process OTLP/HTTP receiver, and
-/// writes the side's directory: the results file the command wrote at {results}, traces.pb (the receiver's framing)
-/// and run.json.
+/// writes one run's files into the side's directory: the results file the command wrote at {results} and the traces
+/// (the receiver's framing), named by <see cref="ProofDirectory.ResultsName"/> and <see cref="ProofDirectory.TracesName"/>
+/// so that the runs of <c>--repeat</c> never overwrite each other. <see cref="WriteRecord"/> writes the side's run.json.
 /// </summary>
 public static class SideRun
 {
-    public sealed record Outcome(int? ExitCode, bool TimedOut, long Spans, TimeSpan Duration, bool HasResults);
+    public sealed record Outcome(int Run, int? ExitCode, bool TimedOut, long Spans, TimeSpan Duration, bool HasResults, DateTimeOffset Started)
+    {
+        public IReadOnlyList<string> Command { get; init; } = [];
+    }
 
-    public static Outcome Run(RunContext ctx, string side, string commit, string workingDir, string sideDir,
+    /// <summary>Runs the command once for one side; <paramref name="run"/> of <paramref name="repeat"/> names its files.</summary>
+    public static Outcome Run(RunContext ctx, string side, int run, int repeat, string workingDir, string sideDir,
         IReadOnlyList<string> command, TimeSpan timeLimit, CancellationToken interrupted)
     {
         Directory.CreateDirectory(sideDir);
-        string tracesPath = Path.Combine(sideDir, ProofDirectory.TracesFile);
-        string resultsPath = Path.Combine(sideDir, ProofDirectory.ResultsFile);
+        string tracesPath = Path.Combine(sideDir, ProofDirectory.TracesName(run, repeat));
+        string resultsPath = Path.Combine(sideDir, ProofDirectory.ResultsName(run, repeat));
+        string label = repeat == 1 ? side : $"{side} run {run}/{repeat}";
+        var started = DateTimeOffset.UtcNow;
         var server = ReceiveServer.StartAsync(new ReceiveOptions(IPAddress.Loopback, 0, tracesPath, Proto: true)).GetAwaiter().GetResult();
         string endpoint = server.Url.GetLeftPart(UriPartial.Authority);
         var watch = Stopwatch.StartNew();
@@ -60,8 +67,9 @@ public static class SideRun
             psi.Environment["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "http/protobuf";
             psi.Environment["OTEL_TRACES_EXPORTER"] = "otlp";
             psi.Environment["TRACEGATE_PROOF_SIDE"] = side;
+            psi.Environment["TRACEGATE_PROOF_RUN"] = run.ToString(CultureInfo.InvariantCulture);
 
-            ctx.Out.WriteLine($"tracegate: {side}: running {Untrusted.Line(string.Join(' ', command), 1000)} in {Untrusted.Line(workingDir, 1000)} (traces to {endpoint})");
+            ctx.Out.WriteLine($"tracegate: {label}: running {Untrusted.Line(string.Join(' ', command), 1000)} in {Untrusted.Line(workingDir, 1000)} (traces to {endpoint})");
             ctx.Out.Flush();
             Process process;
             try
@@ -114,7 +122,7 @@ public static class SideRun
                     }
 
                     timedOut = true;
-                    ctx.Error.WriteLine($"tracegate: {side}: the command took longer than the time limit ({Format(timeLimit)}) and was stopped");
+                    ctx.Error.WriteLine($"tracegate: {label}: the command took longer than the time limit ({Format(timeLimit)}) and was stopped");
                 }
             }
         }
@@ -126,44 +134,86 @@ public static class SideRun
         }
 
         bool hasResults = File.Exists(resultsPath);
-        var outcome = new Outcome(exitCode, timedOut, server.Spans, watch.Elapsed, hasResults);
+        ctx.Out.WriteLine($"tracegate: {label}: exit code {(exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (stopped)")}, "
+            + $"{watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s, {server.Spans} spans"
+            + (hasResults ? "" : $"; no results file at {resultsPath}: give the runner {{results}} as its JUnit XML or TRX output"));
+        return new Outcome(run, exitCode, timedOut, server.Spans, watch.Elapsed, hasResults, started) { Command = command };
+    }
+
+    /// <summary>
+    /// Writes the side's run.json: the first run's command, the commit, and over all runs the first non-zero exit
+    /// code (else 0), whether any run timed out, the total duration and the pooled span count; then
+    /// <c>repeat</c> and, per run in the order they ran, its own outcome and file names.
+    /// </summary>
+    public static void WriteRecord(string sideDir, string side, string commit, IReadOnlyList<Outcome> runs)
+    {
+        int repeat = runs.Count;
+        var exitCode = runs.All(r => r.ExitCode is not null) ? runs.Select(r => r.ExitCode!.Value).FirstOrDefault(c => c != 0) : (int?)null;
         File.WriteAllText(Path.Combine(sideDir, ProofDirectory.RunFile), JsonText.Object(w =>
         {
             w.WriteString("side", side);
             w.WriteStartArray("command");
-            foreach (var arg in command)
+            foreach (var arg in runs[0].Command)
             {
                 w.WriteStringValue(arg);
             }
 
             w.WriteEndArray();
             w.WriteString("commit", commit);
-            if (exitCode is { } code)
+            WriteExit(w, exitCode);
+            w.WriteBoolean("timedOut", runs.Any(r => r.TimedOut));
+            w.WriteNumber("durationMs", runs.Sum(r => (long)r.Duration.TotalMilliseconds));
+            w.WriteNumber("spans", runs.Sum(r => r.Spans));
+            if (repeat == 1)
             {
-                w.WriteNumber("exitCode", code);
-            }
-            else
-            {
-                w.WriteNull("exitCode");
+                if (runs[0].HasResults)
+                {
+                    w.WriteString("results", ProofDirectory.ResultsFile);
+                }
+                else
+                {
+                    w.WriteNull("results");
+                }
             }
 
-            w.WriteBoolean("timedOut", timedOut);
-            w.WriteNumber("durationMs", (long)watch.Elapsed.TotalMilliseconds);
-            w.WriteNumber("spans", server.Spans);
-            if (hasResults)
+            w.WriteNumber("repeat", repeat);
+            w.WriteStartArray("runs");
+            foreach (var r in runs)
             {
-                w.WriteString("results", ProofDirectory.ResultsFile);
+                w.WriteStartObject();
+                w.WriteNumber("run", r.Run);
+                w.WriteString("startedAt", r.Started.ToString("O", CultureInfo.InvariantCulture));
+                WriteExit(w, r.ExitCode);
+                w.WriteBoolean("timedOut", r.TimedOut);
+                w.WriteNumber("durationMs", (long)r.Duration.TotalMilliseconds);
+                w.WriteNumber("spans", r.Spans);
+                w.WriteString("traces", ProofDirectory.TracesName(r.Run, repeat));
+                if (r.HasResults)
+                {
+                    w.WriteString("results", ProofDirectory.ResultsName(r.Run, repeat));
+                }
+                else
+                {
+                    w.WriteNull("results");
+                }
+
+                w.WriteEndObject();
             }
-            else
-            {
-                w.WriteNull("results");
-            }
+
+            w.WriteEndArray();
         }, indented: true) + "\n");
+    }
 
-        ctx.Out.WriteLine($"tracegate: {side}: exit code {(exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (stopped)")}, "
-            + $"{watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s, {server.Spans} spans"
-            + (hasResults ? "" : $"; no results file at {resultsPath}: give the runner {{results}} as its JUnit XML or TRX output"));
-        return outcome;
+    private static void WriteExit(System.Text.Json.Utf8JsonWriter w, int? code)
+    {
+        if (code is { } c)
+        {
+            w.WriteNumber("exitCode", c);
+        }
+        else
+        {
+            w.WriteNull("exitCode");
+        }
     }
 
     public static string Format(TimeSpan t) => t.TotalMinutes >= 1 && t.Seconds == 0

@@ -24,8 +24,8 @@ public static partial class ProofGate
 
     public static (Check Check, ProofSummary Summary) Evaluate(TestRef? repro, ProofInputs proof, IReadOnlyList<TestCaseResult>? headCases, IReadOnlyList<string> headFiles)
     {
-        var baseline = Classify(repro, proof.BaselineCases, proof.BaselineRun);
-        var head = Classify(repro, headCases, proof.HeadRun);
+        var baseline = ClassifyRuns(repro, proof.BaselineCases, proof.BaselineRun, ReproOutcome.Failed);
+        var head = ClassifyRuns(repro, headCases, proof.HeadRun, ReproOutcome.Passed);
         var summary = new ProofSummary(Side(proof.BaselineRun, baseline), Side(proof.HeadRun, head));
         if (repro is null)
         {
@@ -33,14 +33,16 @@ public static partial class ProofGate
         }
 
         var problems = new List<string>();
+        string beforeRun = RunNote("baseline", baseline, proof.BaselineRun);
+        string afterRun = RunNote("head", head, proof.HeadRun);
         string? before = baseline.Outcome switch
         {
             ReproOutcome.Failed => null,
-            ReproOutcome.Passed => $"passes before the fix too: it does not reproduce the bug ({Where(baseline.Case)})",
-            ReproOutcome.Errored => $"errored before the fix: {baseline.Message} (a test that cannot run proves nothing) ({Where(baseline.Case)})",
-            ReproOutcome.Skipped => $"was skipped before the fix: a skipped test proves nothing ({Where(baseline.Case)})",
-            ReproOutcome.Missing => $"is not in the baseline results: did the command run it? ({Count(proof.BaselineCases, proof.BaselineFiles)})",
-            _ => "has no baseline results: " + baseline.Message,
+            ReproOutcome.Passed => $"passes before the fix too: it does not reproduce the bug ({Where(baseline.Case)}){beforeRun}",
+            ReproOutcome.Errored => $"errored before the fix: {baseline.Message} (a test that cannot run proves nothing) ({Where(baseline.Case)}){beforeRun}",
+            ReproOutcome.Skipped => $"was skipped before the fix: a skipped test proves nothing ({Where(baseline.Case)}){beforeRun}",
+            ReproOutcome.Missing => $"is not in the baseline results: did the command run it? ({Count(proof.BaselineCases, proof.BaselineFiles)}){beforeRun}",
+            _ => "has no baseline results: " + baseline.Message + beforeRun,
         };
         if (before is not null)
         {
@@ -50,11 +52,11 @@ public static partial class ProofGate
         string? after = head.Outcome switch
         {
             ReproOutcome.Passed => null,
-            ReproOutcome.Failed => $"still fails after the fix: {head.Message} ({Where(head.Case)})",
-            ReproOutcome.Errored => $"errored after the fix: {head.Message} ({Where(head.Case)})",
-            ReproOutcome.Skipped => $"was skipped after the fix ({Where(head.Case)})",
-            ReproOutcome.Missing => $"is not in the head results: did the command run it? ({Count(headCases, headFiles)})",
-            _ => "has no head results: " + head.Message,
+            ReproOutcome.Failed => $"still fails after the fix: {head.Message} ({Where(head.Case)}){afterRun}",
+            ReproOutcome.Errored => $"errored after the fix: {head.Message} ({Where(head.Case)}){afterRun}",
+            ReproOutcome.Skipped => $"was skipped after the fix ({Where(head.Case)}){afterRun}",
+            ReproOutcome.Missing => $"is not in the head results: did the command run it? ({Count(headCases, headFiles)}){afterRun}",
+            _ => "has no head results: " + head.Message + afterRun,
         };
         if (after is not null)
         {
@@ -64,7 +66,7 @@ public static partial class ProofGate
         if (problems.Count == 0)
         {
             return (new Check(CheckId, Outcome.Pass,
-                $"{repro} fails before the fix ({baseline.Message}, {Where(baseline.Case)}) and passes after it ({Where(head.Case)})"), summary);
+                $"{repro} fails before the fix ({baseline.Message}, {Where(baseline.Case)}){beforeRun} and passes after it ({Where(head.Case)}){afterRun}"), summary);
         }
 
         return (new Check(CheckId, Outcome.Fail, $"{repro} " + string.Join("; and it ", problems))
@@ -80,7 +82,48 @@ public static partial class ProofGate
         }, summary);
     }
 
-    private sealed record Classified(ReproOutcome Outcome, TestCaseResult? Case, string? Message);
+    private sealed record Classified(ReproOutcome Outcome, TestCaseResult? Case, string? Message)
+    {
+        /// <summary>Under --repeat, the run that broke the side's expectation; null when every run met it.</summary>
+        public int? Run { get; init; }
+    }
+
+    /// <summary>
+    /// Under <c>tracegate prove --repeat</c> the repro must fail on every baseline run and pass on every head run: a
+    /// repro that passes on one base run of several is flaky, and a flaky repro proves nothing. Each run's cases are
+    /// the ones read from its own results file; the first run that breaks the expectation is the side's outcome.
+    /// </summary>
+    private static Classified ClassifyRuns(TestRef? repro, IReadOnlyList<TestCaseResult>? cases, ProofRunInfo? run, ReproOutcome expected)
+    {
+        if (run is null || run.Repeat == 1 || run.Runs.Count == 0)
+        {
+            return Classify(repro, cases, run);
+        }
+
+        Classified? first = null;
+        foreach (var r in run.Runs)
+        {
+            var own = r.Results is { } name && cases is not null
+                ? cases.Where(c => c.ResultsFile == name || c.ResultsFile.EndsWith("/" + name, StringComparison.Ordinal)).ToList()
+                : null;
+            var classified = own is null
+                ? new Classified(ReproOutcome.NoResults, null, r.TimedOut ? "the run was stopped at its time limit" : "the run wrote no results file at {results}")
+                : Classify(repro, own, null);
+            if (classified.Outcome != expected)
+            {
+                return classified with { Run = r.Run };
+            }
+
+            first ??= classified;
+        }
+
+        return first!;
+    }
+
+    private static string RunNote(string side, Classified c, ProofRunInfo? run) =>
+        run is null || run.Repeat == 1 ? ""
+        : c.Run is { } broke ? $" (on {side} run {broke} of {run.Repeat})"
+        : $" (on all {run.Repeat} {side} runs)";
 
     private static Classified Classify(TestRef? repro, IReadOnlyList<TestCaseResult>? cases, ProofRunInfo? run)
     {

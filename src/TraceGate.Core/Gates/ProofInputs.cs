@@ -9,7 +9,17 @@ public sealed record ProofRunInfo(string? Commit, int? ExitCode, long? Spans)
 
     /// <summary>Why the side has no results file, when it has none (the command wrote nothing at {results}).</summary>
     public string? ResultsProblem { get; init; }
+
+    /// <summary>How many times <c>tracegate prove --repeat</c> ran this side (1 without it).</summary>
+    public int Repeat { get; init; } = 1;
+
+    /// <summary>With <see cref="Repeat"/> over 1, each run in the order it ran; the repro is judged per run.</summary>
+    public IReadOnlyList<ProofRepeatRun> Runs { get; init; } = [];
 }
+
+/// <summary>One run of a side under <c>--repeat</c>: <paramref name="Results"/> is its results file's name (null
+/// when it wrote none), which the cases it holds carry as the end of their results file.</summary>
+public sealed record ProofRepeatRun(int Run, int? ExitCode, bool TimedOut, long Spans, string? Results);
 
 /// <summary>
 /// The baseline side of a proof, for <c>proof.repro</c>: the repro's results on the base commit (from a proof
