@@ -2,7 +2,8 @@
 # Makes the payments example's git history in a new repository DIR, as a pull request would have it:
 #   base   "payments: transfers with a fee": the overdraft bug of INC-2471 (the fee is debited after the transfer,
 #          outside the guard, and validate does not record transfer.fee)
-#   HEAD~1 the fix with the repro test (the commit message and trailers of commits.nul)
+#   HEAD~1 the fix with the repro test and the incident's trace under incidents/INC-2471/ (the commit message and
+#          trailers of commits.nul)
 #   HEAD   the invariant as a property test
 # The base commit is tagged `base`. node_modules is linked to this folder's (run `npm ci` here first).
 #   examples/payments/make-history.sh DIR
@@ -36,6 +37,9 @@ git tag base
 export GIT_AUTHOR_DATE='2026-11-21T09:00:00Z' GIT_COMMITTER_DATE='2026-11-21T09:00:00Z'
 cp "$here/src/transfer.mjs" src/transfer.mjs
 cp "$here/test/transfer.test.mjs" test/transfer.test.mjs
+# The incident's trace, committed with the fix (incidents/record-incident.mjs recorded it from the base code).
+mkdir -p incidents/INC-2471
+cp "$here"/incidents/INC-2471/*.json incidents/INC-2471/
 git add -A
 printf '%s' "${messages[1]}" | git commit -q --cleanup=verbatim -F -
 

@@ -48,7 +48,7 @@ public sealed record ActionInputs(
     public static Dictionary<string, string?> SettingsLayer(IReadOnlyDictionary<string, string?> env)
     {
         var layer = new Dictionary<string, string?>();
-        foreach (var key in new[] { "policy", "traces", "baseline", "test-results", "pr-template", "baseline-test-results", "proof" })
+        foreach (var key in new[] { "policy", "traces", "baseline", "test-results", "pr-template", "baseline-test-results", "proof", "trace-backend", "trace-backend-token-env" })
         {
             if (Read(env, key) is { } value && value.Trim().Length > 0)
             {

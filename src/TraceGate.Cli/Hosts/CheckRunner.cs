@@ -97,6 +97,10 @@ public static class CheckRunner
             InputFiles.CheckCommitsSize(fetchedMessages, fetched.MessagesSource);
         }
 
+        // The trace backend comes from the CI configuration only (never the policy, which the PR can change): a PR
+        // must not be able to send the backend's token to a server of its choosing.
+        var backend = settings.TraceBackend is { } backendText ? Incidents.TraceBackend.Parse(backendText, "--trace-backend") : null;
+        string? token = Incidents.TraceBackend.Token(ctx.Environment, settings.TraceBackendTokenEnv, "--trace-backend-token-env");
         var request = new GateRequest
         {
             Policy = policy,
@@ -113,7 +117,65 @@ public static class CheckRunner
             Baseline = new InputGlobs(baseline, settings.Baseline is { Count: > 0 }),
             ProofRuns = proofDir is null ? null : new ProofRuns(proofDir.Baseline, proofDir.Head),
         };
-        return new Loaded(settings, policy, GatePipeline.Run(request) with { Tool = ToolVersion.Info });
+        var tracesPolicy = policy.Traces;
+        var incidentGlobs = policy.Proof.IncidentTraces;
+        IncidentTraces? Lookup(string? incident, string traceIdText)
+        {
+            var traceId = Incidents.IncidentExport.ParseTraceId(traceIdText, "the primary trace");
+            IReadOnlyList<string> globs;
+            try
+            {
+                globs = IncidentLookup.Expand(incidentGlobs, incident, traceIdText);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UserInputException(e.Message);
+            }
+
+            var found = InputFiles.Glob(workspace, globs, ciConfigured: false);
+            IncidentTraces? fromFiles = null;
+            if (found.Files.Count > 0)
+            {
+                try
+                {
+                    fromFiles = IncidentLookup.FromFiles(tracesPolicy,
+                        found.Files.Select(f => (InputFiles.Display(workspace, f), (Func<Stream>)(() => File.OpenRead(f)))).ToList(), traceId);
+                }
+                catch (Core.Traces.TraceInputException e)
+                {
+                    throw new UserInputException(e.Message);
+                }
+
+                if (fromFiles.Status == IncidentStatus.Found || backend is null)
+                {
+                    return fromFiles;
+                }
+            }
+
+            if (backend is null)
+            {
+                return null;
+            }
+
+            var answer = new Incidents.TraceBackendClient(backend, token, new SocketsHttpHandler(), null,
+                m => ctx.Error.WriteLine("tracegate: " + Core.Rendering.Untrusted.Line(m))).Fetch(traceIdText);
+            if (answer.Status != Incidents.BackendStatus.Found)
+            {
+                return new IncidentTraces(answer.Status == Incidents.BackendStatus.NotFound ? IncidentStatus.NotFound : IncidentStatus.Unreachable,
+                    backend.ToString(), null, answer.Message);
+            }
+
+            try
+            {
+                return IncidentLookup.FromAnswer(tracesPolicy, backend.ToString(), answer.Body!, traceId);
+            }
+            catch (Core.Traces.TraceInputException e)
+            {
+                return new IncidentTraces(IncidentStatus.NotFound, backend.ToString(), null, "its answer is not a trace: " + e.Message);
+            }
+        }
+
+        return new Loaded(settings, policy, GatePipeline.Run(request with { IncidentLookup = Lookup }) with { Tool = ToolVersion.Info });
     }
 
     /// <summary>The PR's facts: the options and TRACEGATE_* variables first, then what the host read from the API;

@@ -381,7 +381,7 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
         if (env.GetValueOrDefault("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
         {
             // The step summary takes up to 1 MiB.
-            File.AppendAllText(summary, MarkdownReport.Render(report, 1_000_000));
+            File.AppendAllText(summary, MarkdownReport.Render(report, 1_000_000, mermaid: true));
         }
 
         if (env.GetValueOrDefault("GITHUB_OUTPUT") is { Length: > 0 } output)

@@ -45,9 +45,13 @@ public sealed class CheckOptions
 
     public Option<string?> Proof { get; } = new("--proof") { Description = "The directory tracegate prove wrote (default: .tracegate/proof when it exists): its head results and traces are this run's, its baseline the baseline." };
 
+    public Option<string?> TraceBackend { get; } = new("--trace-backend") { Description = "The trace backend holding the incident's trace when it is not committed under incidents/: jaeger=URL or tempo=URL. CI configuration only: the policy cannot name one." };
+
+    public Option<string?> TraceBackendTokenEnv { get; } = new("--trace-backend-token-env") { Description = "The environment variable holding the trace backend's bearer token (never printed)." };
+
     /// <summary>What the gate reads: the options of both <c>check</c> and <c>evidence</c>, in help order.</summary>
     public IReadOnlyList<Option> Inputs =>
-        [Workspace, Policy, PrBody, Commits, GitRange, TestResults, Traces, Baseline, PrTemplate, Labels, Title, Branch, Author, ChangedFiles, BaselineTestResults, Proof];
+        [Workspace, Policy, PrBody, Commits, GitRange, TestResults, Traces, Baseline, PrTemplate, Labels, Title, Branch, Author, ChangedFiles, BaselineTestResults, Proof, TraceBackend, TraceBackendTokenEnv];
 
     /// <summary>Where <c>check</c> writes the verdict.</summary>
     public IReadOnlyList<Option> Outputs => [ReportJson, SummaryMd];

@@ -14,7 +14,7 @@ namespace TraceGate.Cli.Settings;
 public sealed record TraceGateSettings
 {
     public static readonly string[] Keys = ["workspace", "policy", "pr-body", "commits", "git-range", "test-results", "report-json", "summary-md", "traces", "baseline", "pr-template",
-        "labels", "title", "branch", "author", "changed-files", "baseline-test-results", "proof"];
+        "labels", "title", "branch", "author", "changed-files", "baseline-test-results", "proof", "trace-backend", "trace-backend-token-env"];
 
     /// <summary>The checkout (default: the current directory); globs and repro paths are relative to it.</summary>
     public string Workspace { get; init; } = ".";
@@ -64,6 +64,12 @@ public sealed record TraceGateSettings
     /// <summary>The directory <c>tracegate prove</c> wrote (default: <c>.tracegate/proof</c> when it exists).</summary>
     public string? Proof { get; init; }
 
+    /// <summary>The trace backend for the incident's trace (<c>jaeger=URL</c>, <c>tempo=URL</c>): CI configuration only.</summary>
+    public string? TraceBackend { get; init; }
+
+    /// <summary>The environment variable holding the trace backend's bearer token.</summary>
+    public string? TraceBackendTokenEnv { get; init; }
+
     /// <summary>The PR template file, relative to the checkout (default: the templates found in it).</summary>
     public string? PrTemplate { get; init; }
 
@@ -96,6 +102,8 @@ public sealed record TraceGateSettings
         ChangedFiles = Value(config, "changed-files"),
         BaselineTestResults = GivenList(config, "baseline-test-results"),
         Proof = Value(config, "proof"),
+        TraceBackend = Value(config, "trace-backend"),
+        TraceBackendTokenEnv = Value(config, "trace-backend-token-env"),
     };
 
     public static string? JoinList(IEnumerable<string>? items) =>

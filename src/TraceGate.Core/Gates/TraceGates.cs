@@ -55,7 +55,8 @@ public static class TraceGates
         return checks;
     }
 
-    private static Check RuleCheck(TracesPolicy policy, RuleRun run, RuleRun? before)
+    /// <summary>The check of one rule on one run; <paramref name="before"/> is the baseline run, for its change budgets.</summary>
+    public static Check RuleCheck(TracesPolicy policy, RuleRun run, RuleRun? before)
     {
         var rule = run.Rule;
         string id = "traces." + rule.Id;
@@ -118,6 +119,7 @@ public static class TraceGates
             Spans = run.Selected,
             Location = location,
             Offenders = offenders.DistinctBy(o => (o.TraceId, o.SpanId, o.Problem)).ToList(),
+            Groups = run.Groups(),
             Stats = rows,
             Details = outcome switch
             {

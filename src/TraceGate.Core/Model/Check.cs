@@ -51,6 +51,9 @@ public sealed record SourceLocation(string Path, int Line);
 /// <summary>A span that broke a rule, for reports that link to the trace.</summary>
 public sealed record Offender(string TraceId, string SpanId, string SpanName, string Problem);
 
+/// <summary>Offenders with the same problem, counted, with a few examples: "27 spans: events out of order: …".</summary>
+public sealed record OffenderGroup(string Problem, long Spans, IReadOnlyList<Offender> Examples);
+
 /// <summary>One measured statistic of a trace rule, with the baseline run's value when there is one.</summary>
 public sealed record StatRow(string Stat, double After, double? Before, string? Budget, bool Ok)
 {
@@ -67,6 +70,9 @@ public sealed record Check(string Id, Outcome Outcome, string Message)
     public SourceLocation? Location { get; init; }
     public IReadOnlyList<string> Details { get; init; } = [];
     public IReadOnlyList<Offender> Offenders { get; init; } = [];
+
+    /// <summary>The offenders grouped by their problem, most frequent first (trace rules).</summary>
+    public IReadOnlyList<OffenderGroup> Groups { get; init; } = [];
     public IReadOnlyList<StatRow> Stats { get; init; } = [];
 
     /// <summary>How many spans the check looked at, for trace rules.</summary>

@@ -30,9 +30,12 @@ public static class GatePipeline
             inputChecks.Add(new Check("evidence", Outcome.Skip, "no PR description or commits were given: evidence was not checked"));
         }
 
+        ProofTraces? proofTraces = null;
         if (tracesWanted)
         {
-            inputChecks.AddRange(TraceStage.Run(request.Files, policy.Traces, request.Traces, request.Baseline));
+            var (traceChecks, traced) = TraceStage.RunWithProof(request.Files, policy.Traces, request.Traces, request.Baseline);
+            inputChecks.AddRange(traceChecks);
+            proofTraces = traced;
         }
 
         var templates = request.PrBody is null ? PrTemplates.None : request.Files.PrTemplates();
@@ -97,7 +100,7 @@ public static class GatePipeline
             Facts = request.Facts,
             Flaky = policy.Tests.Flaky,
         };
-        return GateRun.Evaluate(policy, inputs, inputChecks, traceLink, proof);
+        return GateRun.Evaluate(policy, inputs, inputChecks, traceLink, proof, proofTraces, request.IncidentLookup);
     }
 
     private sealed record ResultsRead(List<TestCaseResult> Cases, List<string> Files, FoundInputs Found);

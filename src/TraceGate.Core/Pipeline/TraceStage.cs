@@ -11,7 +11,12 @@ namespace TraceGate.Core.Pipeline;
 /// the trace checks.</summary>
 public static class TraceStage
 {
-    public static IReadOnlyList<Check> Run(IInputSource source, TracesPolicy policy, InputGlobs files, InputGlobs baseline)
+    public static IReadOnlyList<Check> Run(IInputSource source, TracesPolicy policy, InputGlobs files, InputGlobs baseline) =>
+        RunWithProof(source, policy, files, baseline).Checks;
+
+    /// <summary>The checks, and for <c>proves: true</c> rules the engines of both runs with pictures of a trace of
+    /// each side (null when no trace file was read or no rule proves).</summary>
+    public static (IReadOnlyList<Check> Checks, ProofTraces? Proof) RunWithProof(IInputSource source, TracesPolicy policy, InputGlobs files, InputGlobs baseline)
     {
         var checks = new List<Check>();
         if (files.Patterns.Count == 0)
@@ -20,7 +25,7 @@ public static class TraceStage
             {
                 Hint = "Set traces.files in the policy or pass --traces GLOB.",
             });
-            return checks;
+            return (checks, null);
         }
 
         var options = new ReadOptions
@@ -28,25 +33,55 @@ public static class TraceStage
             AttributeKeys = RuleEngine.KeysNeeded(policy),
             AllStringValues = policy.RedactionForbid.Count > 0,
         };
-        var (run, runCheck) = ReadAll(source, policy, files, options, "traces.files", "trace");
+        var (run, runCheck, runFiles) = ReadAll(source, policy, files, options, "traces.files", "trace");
         checks.Add(runCheck);
         if (run is null)
         {
-            return checks;
+            return (checks, null);
         }
 
         RuleEngine? before = null;
+        IReadOnlyList<NamedInput> beforeFiles = [];
         if (baseline.Patterns.Count > 0)
         {
-            (before, var baselineCheck) = ReadAll(source, policy, baseline, options, "traces.baseline", "baseline trace");
+            (before, var baselineCheck, beforeFiles) = ReadAll(source, policy, baseline, options, "traces.baseline", "baseline trace");
             checks.Add(baselineCheck);
         }
 
         checks.AddRange(TraceGates.Evaluate(policy, run, before));
-        return checks;
+        if (!policy.Rules.Any(r => r.Proves))
+        {
+            return (checks, null);
+        }
+
+        // One trace per side of each proving rule, read again for its spans' times and events: the engine keeps
+        // neither, and the files of a test run are small.
+        var timelines = new Dictionary<TraceId, IReadOnlyList<TimelineSpan>>();
+        foreach (var (engine, inputs) in new[] { (run, runFiles), (before, beforeFiles) })
+        {
+            if (engine is null)
+            {
+                continue;
+            }
+
+            var wanted = policy.Rules.Select((r, i) => r.Proves ? TraceProofGate.PictureTrace(engine.Runs[i]) : null).OfType<TraceId>().Distinct().ToList();
+            var sink = new TimelineSink(wanted);
+            foreach (var file in inputs)
+            {
+                using var stream = file.Open();
+                TraceFileReader.Read(file.Name, stream, options, sink);
+            }
+
+            foreach (var t in wanted)
+            {
+                timelines[t] = sink.Timeline(t);
+            }
+        }
+
+        return (checks, new ProofTraces(run, before) { Timelines = timelines });
     }
 
-    private static (RuleEngine? Engine, Check Check) ReadAll(IInputSource source, TracesPolicy policy, InputGlobs globs,
+    private static (RuleEngine? Engine, Check Check, IReadOnlyList<NamedInput> Files) ReadAll(IInputSource source, TracesPolicy policy, InputGlobs globs,
         ReadOptions options, string checkId, string what)
     {
         var found = source.Find(globs.Patterns, globs.FromCi);
@@ -62,7 +97,7 @@ public static class TraceStage
                 Hint = refused.Count > 0
                     ? "Globs from the policy file stay inside the checkout; give a path outside it with --traces (or TRACEGATE_TRACES, or the action/task input)."
                     : "Check that the test run exported its traces where the glob points (a gate that reads nothing never passes).",
-            });
+            }, []);
         }
 
         var engine = new RuleEngine(policy);
@@ -94,6 +129,6 @@ public static class TraceStage
         string message = engine.Spans == 0
             ? $"the {what} files hold no spans ({files.Count} file(s))"
             : $"read {engine.Spans} spans from {files.Count} {what} file(s)";
-        return (engine, new Check(checkId, outcome, message) { Details = details, Spans = engine.Spans });
+        return (engine, new Check(checkId, outcome, message) { Details = details, Spans = engine.Spans }, files);
     }
 }

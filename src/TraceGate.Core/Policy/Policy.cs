@@ -80,7 +80,14 @@ public sealed record TestsPolicy(IReadOnlyList<string> Results)
 /// <summary><c>proof:</c> what <c>tracegate prove</c> lays over the base commit besides the repro's own file.</summary>
 public sealed record ProofPolicy(IReadOnlyList<string> Tests)
 {
+    /// <summary>The default place of the incident's committed traces: canonical artifacts kept with the repository.
+    /// Declared before <see cref="None"/>, which reads it while it is initialised.</summary>
+    public static readonly IReadOnlyList<string> DefaultIncidentTraces = ["incidents/{incident}/**/*"];
+
     public static readonly ProofPolicy None = new([]);
+
+    /// <summary>Where the incident's traces are committed: globs with <c>{incident}</c> and <c>{traceId}</c>.</summary>
+    public IReadOnlyList<string> IncidentTraces { get; init; } = DefaultIncidentTraces;
 }
 
 /// <summary>A repro that passed only on a retry is not a deterministic reproduction: by default it fails.</summary>

@@ -73,13 +73,128 @@ public static class JsonReport
         if (report.Proof is { } proof)
         {
             w.WriteStartObject("proof");
-            WriteProofSide(w, "baseline", proof.Baseline);
-            WriteProofSide(w, "head", proof.Head);
+            if (proof.Baseline is { } before)
+            {
+                WriteProofSide(w, "baseline", before);
+            }
+
+            if (proof.Head is { } after)
+            {
+                WriteProofSide(w, "head", after);
+            }
+
+            if (proof.Rules.Count > 0)
+            {
+                w.WriteStartArray("rules");
+                foreach (var rule in proof.Rules)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("rule", rule.Rule);
+                    w.WriteString("outcome", OutcomeName(rule.Outcome));
+                    WriteRuleSide(w, "baseline", rule.Baseline);
+                    WriteRuleSide(w, "head", rule.Head);
+                    if (rule.Incident is { } onIncident)
+                    {
+                        WriteRuleSide(w, "incident", onIncident);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (proof.Incident is { } incident)
+            {
+                w.WriteStartObject("incident");
+                w.WriteString("outcome", OutcomeName(incident.Outcome));
+                Nullable(w, "traceId", incident.TraceId);
+                Nullable(w, "source", incident.Source);
+                w.WriteNumber("spans", incident.Spans);
+                w.WriteString("message", incident.Message);
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
         }
 
         w.WriteEndObject();
     });
+
+    private static string OutcomeName(Outcome o) => o switch
+    {
+        Outcome.Pass => "pass",
+        Outcome.Fail => "fail",
+        Outcome.Warn => "warn",
+        _ => "skip",
+    };
+
+    /// <summary>A proving rule on one side: null when that side was not judged.</summary>
+    private static void WriteRuleSide(Utf8JsonWriter w, string name, RuleSide? side)
+    {
+        if (side is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        w.WriteStartObject(name);
+        w.WriteBoolean("held", side.Held);
+        w.WriteNumber("spans", side.Spans);
+        w.WriteNumber("failedSpans", side.FailedSpans);
+        w.WriteString("message", side.Message);
+        w.WritePropertyName("groups");
+        WriteGroups(w, side.Groups);
+        w.WriteStartArray("timeline");
+        foreach (var span in side.Timeline)
+        {
+            w.WriteStartObject();
+            w.WriteString("traceId", span.TraceId);
+            w.WriteString("spanId", span.SpanId);
+            w.WriteString("span", span.Name);
+            w.WriteNumber("startUs", Math.Round(span.StartMicros, 3));
+            w.WriteNumber("endUs", Math.Round(span.EndMicros, 3));
+            w.WriteStartArray("events");
+            foreach (var e in span.Events)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", e.Name);
+                w.WriteNumber("atUs", Math.Round(e.AtMicros, 3));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteGroups(Utf8JsonWriter w, IReadOnlyList<OffenderGroup> groups)
+    {
+        w.WriteStartArray();
+        foreach (var g in groups)
+        {
+            w.WriteStartObject();
+            w.WriteString("problem", g.Problem);
+            w.WriteNumber("spans", g.Spans);
+            w.WriteStartArray("examples");
+            foreach (var o in g.Examples)
+            {
+                w.WriteStartObject();
+                w.WriteString("traceId", o.TraceId);
+                w.WriteString("spanId", o.SpanId);
+                w.WriteString("span", o.SpanName);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
 
     private static void WriteProofSide(Utf8JsonWriter w, string name, ProofSide side)
     {
@@ -206,6 +321,12 @@ public static class JsonReport
                 }
 
                 w.WriteEndArray();
+            }
+
+            if (c.Groups.Count > 0)
+            {
+                w.WritePropertyName("groups");
+                WriteGroups(w, c.Groups);
             }
 
             if (c.Details.Count > 0)

@@ -17,7 +17,7 @@ public static partial class JsonReportReader
     private static readonly string[] RootMembers = ["conclusion", "tool", "policy", "checks", "evidence", "checklist", "trailers", "proof"];
     private static readonly string[] ProofSideMembers = ["commit", "exitCode", "spans", "repro", "message"];
     private static readonly string[] PolicyMembers = ["source", "defaults", "fields", "links", "traceLink"];
-    private static readonly string[] CheckMembers = ["id", "outcome", "message", "hint", "location", "spans", "stats", "offenders", "details", "repro"];
+    private static readonly string[] CheckMembers = ["id", "outcome", "message", "hint", "location", "spans", "stats", "offenders", "groups", "details", "repro"];
     private static readonly string[] ReproOutcomes = ["passed", "failed", "errored", "skipped", "not-run", "passed-on-retry", "not-found"];
     private static readonly string[] StatMembers = ["stat", "unit", "value", "baseline", "budget", "ok"];
     private static readonly string[] OffenderMembers = ["traceId", "spanId", "span", "problem"];
@@ -114,9 +114,92 @@ public static partial class JsonReportReader
 
     private static ProofSummary ReadProof(JsonElement e, string at)
     {
-        var o = Obj(e, at, ["baseline", "head"], ["baseline", "head"]);
-        return new ProofSummary(ReadProofSide(o.GetProperty("baseline"), at + ".baseline"), ReadProofSide(o.GetProperty("head"), at + ".head"));
+        var o = Obj(e, at, ["baseline", "head", "rules", "incident"], []);
+        return new ProofSummary(
+            o.TryGetProperty("baseline", out var b) ? ReadProofSide(b, at + ".baseline") : null,
+            o.TryGetProperty("head", out var h) ? ReadProofSide(h, at + ".head") : null)
+        {
+            Rules = o.TryGetProperty("rules", out var r) ? Arr(r, at + ".rules", 1000).Select((x, i) => ReadRuleProof(x, $"{at}.rules[{i}]")).ToList() : [],
+            Incident = o.TryGetProperty("incident", out var inc) ? ReadIncident(inc, at + ".incident") : null,
+        };
     }
+
+    private static Outcome ReadOutcome(JsonElement e, string at) => Enum(e, at, "pass", "fail", "warn", "skip") switch
+    {
+        "pass" => Outcome.Pass,
+        "fail" => Outcome.Fail,
+        "warn" => Outcome.Warn,
+        _ => Outcome.Skip,
+    };
+
+    private static RuleProof ReadRuleProof(JsonElement e, string at)
+    {
+        var o = Obj(e, at, ["rule", "outcome", "baseline", "head", "incident"], ["rule", "outcome", "baseline", "head"]);
+        string rule = Text(o.GetProperty("rule"), at + ".rule", 64);
+        if (!PolicyIds.IsCheckId("traces." + rule))
+        {
+            throw new JsonReportException(at + ".rule", $"'{Show(rule)}' is not a rule id");
+        }
+
+        return new RuleProof(rule, ReadOutcome(o.GetProperty("outcome"), at + ".outcome"), ReadRuleSide(o.GetProperty("baseline"), at + ".baseline"), ReadRuleSide(o.GetProperty("head"), at + ".head"))
+        {
+            Incident = o.TryGetProperty("incident", out var i) ? ReadRuleSide(i, at + ".incident") : null,
+        };
+    }
+
+    private static RuleSide? ReadRuleSide(JsonElement e, string at)
+    {
+        if (e.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var o = Obj(e, at, ["held", "spans", "failedSpans", "message", "groups", "timeline"], ["held", "spans", "failedSpans", "message", "groups", "timeline"]);
+        var timeline = Arr(o.GetProperty("timeline"), at + ".timeline", 100).Select((x, i) =>
+        {
+            string ta = $"{at}.timeline[{i}]";
+            var t = Obj(x, ta, ["traceId", "spanId", "span", "startUs", "endUs", "events"], ["traceId", "spanId", "span", "startUs", "endUs", "events"]);
+            var events = Arr(t.GetProperty("events"), ta + ".events", 100).Select((ev, k) =>
+            {
+                var en = Obj(ev, $"{ta}.events[{k}]", ["name", "atUs"], ["name", "atUs"]);
+                return new TimelineEvent(Text(en.GetProperty("name"), $"{ta}.events[{k}].name", 1000), Number(en.GetProperty("atUs"), $"{ta}.events[{k}].atUs"));
+            }).ToList();
+            return new TimelineSpan(Hex(t.GetProperty("traceId"), ta + ".traceId", 32), Hex(t.GetProperty("spanId"), ta + ".spanId", 16),
+                Text(t.GetProperty("span"), ta + ".span", 1000), Number(t.GetProperty("startUs"), ta + ".startUs"), Number(t.GetProperty("endUs"), ta + ".endUs"), events);
+        }).ToList();
+        return new RuleSide(Bool(o.GetProperty("held"), at + ".held"), CountLong(o.GetProperty("spans"), at + ".spans"), CountLong(o.GetProperty("failedSpans"), at + ".failedSpans"),
+            ReadGroups(o.GetProperty("groups"), at + ".groups"))
+        {
+            Message = Text(o.GetProperty("message"), at + ".message"),
+            Timeline = timeline,
+        };
+    }
+
+    private static IncidentProof ReadIncident(JsonElement e, string at)
+    {
+        var o = Obj(e, at, ["outcome", "traceId", "source", "spans", "message"], ["outcome", "traceId", "source", "spans", "message"]);
+        string? traceId = o.GetProperty("traceId").ValueKind == JsonValueKind.Null ? null : Hex(o.GetProperty("traceId"), at + ".traceId", 32);
+        return new IncidentProof(ReadOutcome(o.GetProperty("outcome"), at + ".outcome"), traceId, NullableText(o, "source", at, 4096),
+            CountLong(o.GetProperty("spans"), at + ".spans"), Text(o.GetProperty("message"), at + ".message"));
+    }
+
+    private static List<OffenderGroup> ReadGroups(JsonElement e, string at) =>
+        Arr(e, at, 100).Select((x, i) =>
+        {
+            string ga = $"{at}[{i}]";
+            var g = Obj(x, ga, ["problem", "spans", "examples"], ["problem", "spans", "examples"]);
+            string problem = Text(g.GetProperty("problem"), ga + ".problem");
+            var examples = Arr(g.GetProperty("examples"), ga + ".examples", 10).Select((ex, k) =>
+            {
+                var eo = Obj(ex, $"{ga}.examples[{k}]", ["traceId", "spanId", "span"], ["traceId", "spanId", "span"]);
+                return new Offender(Hex(eo.GetProperty("traceId"), $"{ga}.examples[{k}].traceId", 32), Hex(eo.GetProperty("spanId"), $"{ga}.examples[{k}].spanId", 16),
+                    Text(eo.GetProperty("span"), $"{ga}.examples[{k}].span"), problem);
+            }).ToList();
+            return new OffenderGroup(problem, CountLong(g.GetProperty("spans"), ga + ".spans"), examples);
+        }).ToList();
+
+    private static long CountLong(JsonElement e, string at) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long n) && n >= 0 ? n : throw new JsonReportException(at, "expected a count (a whole number from 0)");
 
     private static ProofSide ReadProofSide(JsonElement e, string at)
     {
@@ -181,6 +264,7 @@ public static partial class JsonReportReader
             Spans = o.TryGetProperty("spans", out var s) ? (s.TryGetInt64(out long n) && n >= 0 ? n : throw new JsonReportException(at + ".spans", "expected a count of spans")) : null,
             Stats = o.TryGetProperty("stats", out var st) ? Arr(st, at + ".stats", 100).Select((row, i) => ReadStat(row, $"{at}.stats[{i}]")).ToList() : [],
             Offenders = o.TryGetProperty("offenders", out var off) ? Arr(off, at + ".offenders", 1000).Select((x, i) => ReadOffender(x, $"{at}.offenders[{i}]")).ToList() : [],
+            Groups = o.TryGetProperty("groups", out var g) ? ReadGroups(g, at + ".groups") : [],
             Details = o.TryGetProperty("details", out var d) ? Arr(d, at + ".details", 100_000).Select((x, i) => Text(x, $"{at}.details[{i}]")).ToList() : [],
             Repro = o.TryGetProperty("repro", out var r) ? ReadRepro(r, at + ".repro") : null,
         };

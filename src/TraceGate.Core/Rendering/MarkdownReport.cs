@@ -21,11 +21,14 @@ public static class MarkdownReport
         VerdictOnly,
     }
 
-    public static string Render(Report report, int limit = GitHubCheckRunLimit)
+    /// <param name="mermaid">Draw the proof's before/after picture as a Mermaid gantt chart: only where Mermaid
+    /// renders (GitHub step summaries and PR comments; not check-run summaries, not Azure DevOps PR threads, which
+    /// show the code): see the README's Markdown section. The plain table is there either way.</param>
+    public static string Render(Report report, int limit = GitHubCheckRunLimit, bool mermaid = false)
     {
         foreach (var level in Enum.GetValues<Detail>())
         {
-            var text = RenderAt(report, level);
+            var text = RenderAt(report, level, mermaid);
             if (text.Length <= limit)
             {
                 return text;
@@ -33,11 +36,11 @@ public static class MarkdownReport
         }
 
         const string cut = "\n\n_Report cut to fit the size limit. The JSON report has every check._\n";
-        var last = RenderAt(report, Detail.VerdictOnly);
+        var last = RenderAt(report, Detail.VerdictOnly, false);
         return last[..Math.Max(0, limit - cut.Length)] + cut;
     }
 
-    private static string RenderAt(Report report, Detail level)
+    private static string RenderAt(Report report, Detail level, bool mermaid)
     {
         var md = new StringBuilder();
         int failed = report.Failed, warned = report.Warned, inconclusive = report.Inconclusive;
@@ -74,6 +77,11 @@ public static class MarkdownReport
             }
 
             md.Append('\n');
+        }
+
+        if (level != Detail.VerdictOnly && report.Proof is { Rules.Count: > 0 } proof)
+        {
+            ProofMarkdown.Append(md, report, proof, TraceLink(report), mermaid && level == Detail.Full, level == Detail.ShortDetails ? 1 : RuleRunExamples);
         }
 
         var traceRules = report.Checks.Where(c => c.Stats.Count > 0).ToList();
@@ -179,16 +187,27 @@ public static class MarkdownReport
         }
 
         int max = level == Detail.ShortDetails ? 5 : 50;
-        foreach (var o in check.Offenders.Take(level == Detail.ShortDetails ? 3 : 10))
+        // Offenders of one kind are one line with a few linked examples, not ten near-identical lines.
+        foreach (var g in check.Groups.Take(level == Detail.ShortDetails ? 3 : 10))
         {
-            string trace = Untrusted.Code(o.TraceId);
-            string link = LinkFrom(traceLink, o.TraceId) is { } url ? $"[{trace}]({url})" : trace;
-            md.Append($"  - trace {link} span {Untrusted.Code(o.SpanId)} {Untrusted.Code(o.SpanName, 80)}: {Untrusted.Markdown(o.Problem, 300)}\n");
+            md.Append($"  - {GroupLine(g, traceLink, level == Detail.ShortDetails ? 1 : RuleRunExamples)}\n");
         }
 
-        if (check.Offenders.Count > 10)
+        if (check.Groups.Count > 10)
         {
-            md.Append($"  - _and {check.Offenders.Count - 10} more offenders in the JSON report_\n");
+            md.Append($"  - _and {check.Groups.Count - 10} more kinds of problem in the JSON report_\n");
+        }
+
+        var grouped = check.Groups.Select(g => g.Problem).ToHashSet(StringComparer.Ordinal);
+        var single = check.Offenders.Where(o => !grouped.Contains(o.Problem)).ToList();
+        foreach (var o in single.Take(level == Detail.ShortDetails ? 3 : 10))
+        {
+            md.Append($"  - trace {TraceRef(o.TraceId, traceLink)} span {Untrusted.Code(o.SpanId)} {Untrusted.Code(o.SpanName, 80)}: {Untrusted.Markdown(o.Problem, 300)}\n");
+        }
+
+        if (single.Count > 10)
+        {
+            md.Append($"  - _and {single.Count - 10} more offenders in the JSON report_\n");
         }
 
         foreach (var detail in check.Details.Take(max))
@@ -200,6 +219,22 @@ public static class MarkdownReport
         {
             md.Append($"  - _and {check.Details.Count - max} more_\n");
         }
+    }
+
+    private const int RuleRunExamples = 3;
+
+    /// <summary>"27 spans: events out of order: …; e.g. trace abc… span 12… apply, trace …".</summary>
+    internal static string GroupLine(OffenderGroup g, string? traceLink, int examples)
+    {
+        string line = $"{g.Spans} {(g.Spans == 1 ? "span" : "spans")}: {Untrusted.Markdown(g.Problem, 300)}";
+        var shown = g.Examples.Take(examples).Select(o => $"trace {TraceRef(o.TraceId, traceLink)} span {Untrusted.Code(o.SpanId)} {Untrusted.Code(o.SpanName, 80)}").ToList();
+        return shown.Count == 0 ? line : line + " (e.g. " + string.Join(", ", shown) + ")";
+    }
+
+    internal static string TraceRef(string traceId, string? traceLink)
+    {
+        string trace = Untrusted.Code(traceId);
+        return LinkFrom(traceLink, traceId) is { } url ? $"[{trace}]({url})" : trace;
     }
 
     /// <summary>The trace field's link template, so offending trace ids link to the team's trace viewer.</summary>
@@ -236,7 +271,7 @@ public static class MarkdownReport
         _ => $"trailer, commit {v.Commit}",
     };
 
-    private static string Icon(Outcome o) => o switch
+    internal static string Icon(Outcome o) => o switch
     {
         Outcome.Pass => "✅",
         Outcome.Fail => "❌",

@@ -10,7 +10,11 @@ namespace TraceGate.Core.Rules;
 /// </summary>
 public static class RuleLoader
 {
-    private static readonly string[] RuleKeys = ["id", "select", .. AssertionKinds.All.Select(k => k.Key), "min-samples"];
+    private static readonly string[] RuleKeys = ["id", "select", .. AssertionKinds.All.Select(k => k.Key), "min-samples", "proves"];
+
+    /// <summary>Rule ids that would take the check id of <c>proof.repro</c> or <c>proof.incident</c> (a proving rule's
+    /// check is <c>proof.&lt;id&gt;</c>).</summary>
+    public static readonly IReadOnlyList<string> ReservedIds = ["repro", "incident"];
 
     public static TraceRule? Load(NodeReader ctx, YamlNode node, int index)
     {
@@ -35,7 +39,11 @@ public static class RuleLoader
                 case "id":
                     if (ctx.Scalar(v, at) is { } given)
                     {
-                        if (PolicyIds.IsRuleId(given))
+                        if (ReservedIds.Contains(given))
+                        {
+                            ctx.Error(v, $"{at} '{given}': the id is reserved (proof.{given} is the {(given == "repro" ? "repro's" : "incident's")} check, and proof.<id> the check of a proves: true rule): choose another");
+                        }
+                        else if (PolicyIds.IsRuleId(given))
                         {
                             id = given;
                         }
@@ -62,6 +70,13 @@ public static class RuleLoader
                     if (ctx.PositiveInt(v, at) is { } n)
                     {
                         rule = rule with { MinSamples = n };
+                    }
+
+                    break;
+                case "proves":
+                    if (ctx.Bool(v, at) is { } proves)
+                    {
+                        rule = rule with { Proves = proves };
                     }
 
                     break;

@@ -28,9 +28,34 @@ public sealed class RuleRun(TraceRule rule)
     /// <see cref="AssertionKind.NeedsDurations"/>): that is the only memory that grows with the input.</summary>
     private readonly bool _timing = AssertionKinds.All.Any(k => k.NeedsDurations(rule));
 
+    /// <summary>Distinct problems counted; the rest are counted together, so memory stays bounded.</summary>
+    public const int MaxGroups = 20;
+
+    /// <summary>Examples kept per group.</summary>
+    public const int GroupExamples = 3;
+
+    private readonly Dictionary<string, (long Spans, List<Offender> Examples)> _groups = new(StringComparer.Ordinal);
+    private long _otherGroups;
+
+    /// <summary>The first selected span, for the picture of a side where nothing failed.</summary>
+    public (TraceId Trace, ulong Span)? FirstSelected { get; private set; }
+
+    /// <summary>The spans that broke the rule, grouped by their exact problem, most frequent first.</summary>
+    public IReadOnlyList<OffenderGroup> Groups()
+    {
+        var groups = _groups.Select(g => new OffenderGroup(g.Key, g.Value.Spans, g.Value.Examples)).OrderByDescending(g => g.Spans).ToList();
+        if (_otherGroups > 0)
+        {
+            groups.Add(new OffenderGroup($"other problems (more than {MaxGroups} kinds)", _otherGroups, []));
+        }
+
+        return groups;
+    }
+
     public void Add(TraceId trace, ulong spanId, string name, long duration, List<SpanProblem>? problems)
     {
         Selected++;
+        FirstSelected ??= (trace, spanId);
         if (_timing)
         {
             Durations.Add(duration);
@@ -45,9 +70,28 @@ public sealed class RuleRun(TraceRule rule)
 
             // Keep the first offenders, and the first of every kind, so a rare problem is not hidden by a common one.
             bool newKind = problems.Any(p => ProblemCounts[p.Kind] == 1);
+            string text = string.Join("; ", problems.Select(p => p.Text));
             if (Offenders.Count < MaxOffenders || (newKind && Offenders.Count < MaxOffenders * 2))
             {
-                Offenders.Add(new Offender(trace.ToString(), SpanData.SpanIdText(spanId), name, string.Join("; ", problems.Select(p => p.Text))));
+                Offenders.Add(new Offender(trace.ToString(), SpanData.SpanIdText(spanId), name, text));
+            }
+
+            if (_groups.TryGetValue(text, out var group))
+            {
+                if (group.Examples.Count < GroupExamples)
+                {
+                    group.Examples.Add(new Offender(trace.ToString(), SpanData.SpanIdText(spanId), name, text));
+                }
+
+                _groups[text] = (group.Spans + 1, group.Examples);
+            }
+            else if (_groups.Count < MaxGroups)
+            {
+                _groups[text] = (1, [new Offender(trace.ToString(), SpanData.SpanIdText(spanId), name, text)]);
+            }
+            else
+            {
+                _otherGroups++;
             }
         }
 

@@ -18,6 +18,10 @@ public sealed record TraceRule(string Id, int Line, Selector Selector)
     public BaselineSettings BaselineSettings { get; init; } = BaselineSettings.Default;
     public int? MinSamples { get; init; }
 
+    /// <summary><c>proves: true</c>: the rule must fail before the fix and on the incident's trace, and pass after it
+    /// (<c>proof.&lt;id&gt;</c>, <c>proof.incident</c>).</summary>
+    public bool Proves { get; init; }
+
     /// <summary>The values of assertion kinds that keep them here, by their key, rather than in a property of their
     /// own: a kind added as one file reads and writes its entry.</summary>
     public ImmutableDictionary<string, object> Values { get; init; } = ImmutableDictionary<string, object>.Empty;

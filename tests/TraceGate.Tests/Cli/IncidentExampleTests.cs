@@ -19,7 +19,7 @@ public sealed class IncidentExampleTests
     {
         var r = CliHarness.Run(Repo.Root, "check", "--workspace", "examples/payments", "--traces", "incident/buggy.pb");
         r.ExitCode.Should().Be(1, r.Out);
-        r.Out.Should().StartWith("TraceGate FAILED: 9 checks, 2 failed, 0 warnings\n");
+        r.Out.Should().StartWith("TraceGate FAILED: 11 checks, 3 failed, 0 warnings\n");
         r.Out.Should().Contain("  FAIL  traces.validate-attributes   30 of 30 spans break the rule: missing attribute transfer.fee (30)\n");
         r.Out.Should().Contain("  FAIL  traces.fee-before-debit      30 of 30 spans break the rule: events out of order (30), forbidden event invariant.violation (3), status ERROR (3)\n");
     }

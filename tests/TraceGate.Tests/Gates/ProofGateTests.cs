@@ -88,6 +88,6 @@ public sealed class ProofGateTests
         var back = JsonReportReader.Read(JsonReport.Render(report));
         back.Proof.Should().BeEquivalentTo(summary);
         back.Proof!.Baseline.Should().Be(new ProofSide("abc123", 1, 34, ReproOutcome.Failed) { Message = "boom" });
-        back.Proof.Head.Repro.Should().Be(ReproOutcome.Passed);
+        back.Proof.Head!.Repro.Should().Be(ReproOutcome.Passed);
     }
 }

@@ -112,7 +112,7 @@ public sealed class GitHubPublisher(GitHubApi api, string owner, string repo)
     public async Task UpsertComment(int pullNumber, string checkName, Report report)
     {
         string marker = $"<!-- tracegate:{Uri.EscapeDataString(checkName)} -->";
-        string body = marker + "\n" + MarkdownReport.Render(report, MarkdownReport.GitHubCheckRunLimit - marker.Length - 1);
+        string body = marker + "\n" + MarkdownReport.Render(report, MarkdownReport.GitHubCheckRunLimit - marker.Length - 1, mermaid: true);
         string json = JsonText.Object(w => w.WriteString("body", body));
         if (await FindComment(pullNumber, marker).ConfigureAwait(false) is { } mine)
         {
