@@ -118,64 +118,28 @@ public static class CheckRunner
             ProofRuns = proofDir is null ? null : new ProofRuns(proofDir.Baseline, proofDir.Head),
         };
         var tracesPolicy = policy.Traces;
-        var incidentGlobs = policy.Proof.IncidentTraces;
-        IncidentTraces? Lookup(string? incident, string traceIdText)
+        IncidentTraces Backend(string traceIdText)
         {
             var traceId = Incidents.IncidentExport.ParseTraceId(traceIdText, "the primary trace");
-            IReadOnlyList<string> globs;
-            try
-            {
-                globs = IncidentLookup.Expand(incidentGlobs, incident, traceIdText);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UserInputException(e.Message);
-            }
-
-            var found = InputFiles.Glob(workspace, globs, ciConfigured: false);
-            IncidentTraces? fromFiles = null;
-            if (found.Files.Count > 0)
-            {
-                try
-                {
-                    fromFiles = IncidentLookup.FromFiles(tracesPolicy,
-                        found.Files.Select(f => (InputFiles.Display(workspace, f), (Func<Stream>)(() => File.OpenRead(f)))).ToList(), traceId);
-                }
-                catch (Core.Traces.TraceInputException e)
-                {
-                    throw new UserInputException(e.Message);
-                }
-
-                if (fromFiles.Status == IncidentStatus.Found || backend is null)
-                {
-                    return fromFiles;
-                }
-            }
-
-            if (backend is null)
-            {
-                return null;
-            }
-
-            var answer = new Incidents.TraceBackendClient(backend, token, new SocketsHttpHandler(), null,
-                m => ctx.Error.WriteLine("tracegate: " + Core.Rendering.Untrusted.Line(m))).Fetch(traceIdText);
+            var answer = new Incidents.TraceBackendClient(backend!, token, new SocketsHttpHandler(), null,
+                m => ctx.Error.WriteLine("tracegate: " + Core.Rendering.Untrusted.Line(m))).Fetch(traceId.ToString());
             if (answer.Status != Incidents.BackendStatus.Found)
             {
                 return new IncidentTraces(answer.Status == Incidents.BackendStatus.NotFound ? IncidentStatus.NotFound : IncidentStatus.Unreachable,
-                    backend.ToString(), null, answer.Message);
+                    backend!.ToString(), null, answer.Message);
             }
 
             try
             {
-                return IncidentLookup.FromAnswer(tracesPolicy, backend.ToString(), answer.Body!, traceId);
+                return IncidentLookup.FromAnswer(tracesPolicy, backend!.ToString(), answer.Body!, traceId);
             }
             catch (Core.Traces.TraceInputException e)
             {
-                return new IncidentTraces(IncidentStatus.NotFound, backend.ToString(), null, "its answer is not a trace: " + e.Message);
+                return new IncidentTraces(IncidentStatus.NotFound, backend!.ToString(), null, "its answer is not a trace: " + e.Message);
             }
         }
 
-        return new Loaded(settings, policy, GatePipeline.Run(request with { IncidentLookup = Lookup }) with { Tool = ToolVersion.Info });
+        return new Loaded(settings, policy, GatePipeline.Run(request with { IncidentBackend = backend is null ? null : Backend }) with { Tool = ToolVersion.Info });
     }
 
     /// <summary>The PR's facts: the options and TRACEGATE_* variables first, then what the host read from the API;

@@ -147,8 +147,8 @@ public static class TraceProofGate
         }
         else if (incident.Status == IncidentStatus.Unreachable)
         {
-            // Inconclusive: nothing is known of the incident's trace. Shown as a loud warning, never a pass.
-            check = new Check(IncidentCheckId, Outcome.Warn, $"INCONCLUSIVE: trace {traceId} could not be fetched from {incident.Source}: {incident.Message}; the proof against the incident was not made")
+            // Inconclusive: nothing is known of the incident's trace. Neutral, never a pass.
+            check = new Check(IncidentCheckId, Outcome.Inconclusive, $"trace {traceId} could not be fetched from {incident.Source}: {incident.Message}; the proof against the incident was not made")
             {
                 Hint = "Check the trace backend's URL and token (--trace-backend, --trace-backend-token-env), or commit the trace under incidents/<incident>/ with tracegate incident export.",
             };

@@ -100,7 +100,48 @@ public static class GatePipeline
             Facts = request.Facts,
             Flaky = policy.Tests.Flaky,
         };
-        return GateRun.Evaluate(policy, inputs, inputChecks, traceLink, proof, proofTraces, request.IncidentLookup);
+        return GateRun.Evaluate(policy, inputs, inputChecks, traceLink, proof, proofTraces, (incident, traceId) => Incident(request, policy, incident, traceId));
+    }
+
+    /// <summary>The incident's trace: the committed files first (the policy's globs, inside the checkout), then the
+    /// CI's backend; null when neither is there.</summary>
+    private static IncidentTraces? Incident(GateRequest request, GatePolicy policy, string? incident, string traceId)
+    {
+        if (!TraceFormats.Ids.TryHexTraceId(System.Text.Encoding.ASCII.GetBytes(traceId), out var id))
+        {
+            return null;
+        }
+
+        IReadOnlyList<string> globs;
+        try
+        {
+            globs = IncidentLookup.Expand(policy.Proof.IncidentTraces, incident, traceId);
+        }
+        catch (ArgumentException e)
+        {
+            throw new GateInputException(e.Message);
+        }
+
+        var found = request.Files.Find(globs, fromCi: false);
+        IncidentTraces? fromFiles = null;
+        if (found.Files.Count > 0)
+        {
+            try
+            {
+                fromFiles = IncidentLookup.FromFiles(policy.Traces, found.Files.Select(f => (f.Name, f.Open)).ToList(), id);
+            }
+            catch (Traces.TraceInputException e)
+            {
+                throw new GateInputException(e.Message);
+            }
+
+            if (fromFiles.Status == IncidentStatus.Found)
+            {
+                return fromFiles;
+            }
+        }
+
+        return request.IncidentBackend?.Invoke(traceId) ?? fromFiles;
     }
 
     private sealed record ResultsRead(List<TestCaseResult> Cases, List<string> Files, FoundInputs Found);

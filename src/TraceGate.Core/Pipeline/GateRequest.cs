@@ -46,9 +46,9 @@ public sealed record GateRequest
     /// <summary>What <c>tracegate prove</c> recorded of each side's run, when its directory is this run's input.</summary>
     public ProofRuns? ProofRuns { get; init; }
 
-    /// <summary>Finds the incident's trace (incident id, primary trace id) for <c>proof.incident</c>: in the committed
-    /// incident traces, then the CI's trace backend; null when there is neither.</summary>
-    public Func<string?, string, IncidentTraces?>? IncidentLookup { get; init; }
+    /// <summary>Asks the CI's trace backend for the incident's trace (by its id) when the committed incident traces
+    /// (<c>proof.incident-traces</c>, found through <see cref="Files"/>) do not hold it; null without a backend.</summary>
+    public Func<string, IncidentTraces>? IncidentBackend { get; init; }
 }
 
 /// <summary>A list of globs and whether the CI configuration gave them (then they may leave the checkout) or the

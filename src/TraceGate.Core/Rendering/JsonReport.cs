@@ -121,13 +121,7 @@ public static class JsonReport
         w.WriteEndObject();
     });
 
-    private static string OutcomeName(Outcome o) => o switch
-    {
-        Outcome.Pass => "pass",
-        Outcome.Fail => "fail",
-        Outcome.Warn => "warn",
-        _ => "skip",
-    };
+    private static string OutcomeName(Outcome o) => o.Name();
 
     /// <summary>A proving rule on one side: null when that side was not judged.</summary>
     private static void WriteRuleSide(Utf8JsonWriter w, string name, RuleSide? side)

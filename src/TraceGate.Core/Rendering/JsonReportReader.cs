@@ -124,13 +124,7 @@ public static partial class JsonReportReader
         };
     }
 
-    private static Outcome ReadOutcome(JsonElement e, string at) => Enum(e, at, "pass", "fail", "warn", "skip") switch
-    {
-        "pass" => Outcome.Pass,
-        "fail" => Outcome.Fail,
-        "warn" => Outcome.Warn,
-        _ => Outcome.Skip,
-    };
+    private static Outcome ReadOutcome(JsonElement e, string at) => OutcomeNames.OutcomeFromWire(Enum(e, at, "pass", "fail", "warn", "inconclusive", "skip"))!.Value;
 
     private static RuleProof ReadRuleProof(JsonElement e, string at)
     {

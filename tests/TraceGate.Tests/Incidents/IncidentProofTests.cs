@@ -43,7 +43,9 @@ public sealed class IncidentProofTests
         rule.Baseline.Groups.Should().ContainSingle().Which.Spans.Should().Be(30);
         rule.Incident.Timeline.Select(s => s.Name).Should().Contain("apply");
         report.Proof.Incident!.Source.Should().Be("incidents/INC-2471/trace-3f6b2a9c1e4d4b7f8a2c5e6d7f8091a2.json");
-        var md = File.ReadAllText(out_.File("s.md"));
+        // The step summary and PR comments draw the diagram (Mermaid renders there); --summary-md is the check run's text.
+        var md = MarkdownReport.Render(report, 1_000_000, mermaid: true);
+        File.ReadAllText(out_.File("s.md")).Should().Contain("### Proof: the traces before and after the fix").And.NotContain("```mermaid");
         md.Should().Contain("### Proof: the traces before and after the fix").And.Contain("| before the fix | 30 | 30 | 30 spans: events out of order")
             .And.Contain("```mermaid\ngantt\n").And.Contain("section before the fix").And.Contain("· lock_acquired :milestone,");
     }
@@ -163,7 +165,7 @@ public sealed class IncidentProofTests
 
         var r = CheckWithBackend(ws, $"tempo=http://127.0.0.1:{port}");
 
-        r.Out.Should().Contain("warn  proof.incident").And.Contain("INCONCLUSIVE: trace 0123456789abcdef0123456789abcdef could not be fetched from tempo at");
+        r.Out.Should().Contain("inconclusive  proof.incident").And.Contain("trace 0123456789abcdef0123456789abcdef could not be fetched from tempo at");
         r.Out.Should().NotContain("pass  proof.incident");
     }
 

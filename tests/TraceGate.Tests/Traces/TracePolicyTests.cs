@@ -10,7 +10,7 @@ public sealed class TracePolicyTests
 
     [Theory]
     [InlineData("traces:\n  rules:\n    - select: 'span[name=\"a\"'\n", 3, "traces.rules[0].select: selector 'span[name=\"a\"': expected ']' to close 'span[' at column 14")]
-    [InlineData("traces:\n  rules:\n    - select: span\n      requred: 1\n", 4, "unknown key 'requred' in traces.rules[0]: expected one of id, select, count, attributes, events-in-order, forbid-events, status, links, duration, baseline, min-samples")]
+    [InlineData("traces:\n  rules:\n    - select: span\n      requred: 1\n", 4, "unknown key 'requred' in traces.rules[0]: expected one of id, select, count, attributes, events-in-order, forbid-events, status, links, duration, baseline, min-samples, proves")]
     [InlineData("traces:\n  rules:\n    - select: span\n      duration: { 95: '<= 1ms' }\n", 4, "unknown key '95' in traces.rules[0].duration: did you mean 'p95'?")]
     [InlineData("traces:\n  rules:\n    - select: span\n      duration: { p95: '<= 25 parsecs' }\n", 4, "traces.rules[0].duration.p95: '<= 25 parsecs': expected a comparison with a duration such as '<= 25ms' (units: ns, us, ms, s)")]
     [InlineData("traces:\n  rules:\n    - select: span\n      baseline: { p95: '+10%' }\n", 4, "traces.rules[0].baseline.p95: '+10%': expected a change against the baseline such as '<= +10%' or '<= +5ms'")]
