@@ -97,9 +97,9 @@ public sealed class IncidentProofTests
 
     private const string Token = "jaeger-token-93b1";
 
-    private static string Workspace(TempDir dir, string traceId)
+    private static string Workspace(TempDir dir, string traceId, string select = "span[name=\"foobar\"]")
     {
-        File.WriteAllText(dir.File(".tracegate.yml"), """
+        File.WriteAllText(dir.File(".tracegate.yml"), $$"""
             version: 1
             evidence:
               fields:
@@ -109,7 +109,7 @@ public sealed class IncidentProofTests
               files: ['head.json']
               rules:
                 - id: no-errors
-                  select: 'span[name="foobar"]'
+                  select: '{{select}}'
                   status: ok
                   proves: true
             """);
@@ -134,6 +134,24 @@ public sealed class IncidentProofTests
 
         r.Out.Should().Contain("pass  proof.incident").And.Contain($"trace 00000000000000000000000000000001 (jaeger at {jaeger.Url} (jaeger-api-v3-json (OTLP JSON in result)), 1 spans) shows the bug: no-errors fails on it (1 of 1 spans: has status ERROR)");
         jaeger.Requests.Should().ContainSingle().Which.Authorization.Should().Be("Bearer " + Token);
+        (r.Out + r.Error).Should().NotContain(Token);
+    }
+
+    [Fact]
+    public async Task Check_IncidentTraceFromTempo_FetchedWithTheTokenAndJudged()
+    {
+        // Tempo's own recorded answer (ids in base64, enum names): the failed INSERT is the bug the rule proves.
+        const string traceId = "e8b6dff9f8d44b28f1b22bc3bd2f6768";
+        using var dir = new TempDir();
+        string ws = Workspace(dir, traceId, select: "span[name=\"pg.query:INSERT\"]");
+        await using var tempo = new TraceBackendServer(Token)
+            .Serve($"/api/traces/{traceId}", 200, "Traces/Fixtures/real/tempo/trace-with-failed-requests.json");
+
+        var r = CheckWithBackend(ws, $"tempo={tempo.Url}");
+
+        r.Out.Should().Contain("pass  proof.incident").And.Contain($"trace {traceId} (tempo at {tempo.Url}")
+            .And.Contain("15 spans) shows the bug: no-errors fails on it (1 of 1 spans: has status ERROR");
+        tempo.Requests.Should().ContainSingle().Which.Authorization.Should().Be("Bearer " + Token);
         (r.Out + r.Error).Should().NotContain(Token);
     }
 
