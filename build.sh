@@ -38,7 +38,9 @@ case "${1:-}" in
     out="$PWD/out/example"
     # As in CI: in the checkout of the PR's head, with the base commit in the clone.
     cd "$work/payments"
-    "${tracegate[@]}" prove --base base "${evidence[@]}" -- \
+    # Two interleaved runs a side (base, head, base, head): enough apply spans on each side for the latency
+    # rule's statistical baseline comparison (min-samples 20), on the same runner.
+    "${tracegate[@]}" prove --base base --repeat 2 "${evidence[@]}" -- \
       node --import ./src/tracing.mjs --test --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=junit '--test-reporter-destination={results}'
     "${tracegate[@]}" check "${evidence[@]}" "${facts[@]}" --report-json "$out/report.json" --summary-md "$out/summary.md"
