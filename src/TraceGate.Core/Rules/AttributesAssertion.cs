@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using TraceGate.Core.PolicyFile;
 using TraceGate.Core.Traces;
 using YamlDotNet.RepresentationModel;
@@ -13,9 +12,6 @@ public sealed class AttributesAssertion : AssertionKind
     public override string Key => "attributes";
 
     public override int Order => 20;
-
-    [ModuleInitializer]
-    internal static void Register() => AssertionKinds.Register(new AttributesAssertion());
 
     public override TraceRule Read(NodeReader reader, YamlNode value, string at, TraceRule rule)
     {
@@ -118,4 +114,9 @@ public sealed class AttributesAssertion : AssertionKind
         bool ok = check.Op == CompareOp.Ne ? !equal : equal;
         return ok ? null : new SpanProblem(key, $"{check.Key} is '{v}', expected {check.Text}");
     }
+}
+
+public static partial class AssertionKinds
+{
+    internal static readonly AssertionKind Attributes = Register(new AttributesAssertion());
 }

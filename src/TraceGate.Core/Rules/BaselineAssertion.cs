@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using TraceGate.Core.Model;
 using TraceGate.Core.PolicyFile;
 using TraceGate.Core.Statistics;
@@ -22,9 +21,6 @@ public sealed class BaselineAssertion : AssertionKind
     public override string Key => "baseline";
 
     public override int Order => 70;
-
-    [ModuleInitializer]
-    internal static void Register() => AssertionKinds.Register(new BaselineAssertion());
 
     public override TraceRule Read(NodeReader reader, YamlNode value, string at, TraceRule rule)
     {
@@ -215,4 +211,9 @@ public sealed class BaselineAssertion : AssertionKind
             }
         }
     }
+}
+
+public static partial class AssertionKinds
+{
+    internal static readonly AssertionKind Baseline = Register(new BaselineAssertion());
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TraceGate.Core.PolicyFile;
 using YamlDotNet.RepresentationModel;
 
@@ -12,9 +11,6 @@ public sealed class CountAssertion : AssertionKind
     public override int Order => 10;
 
     public override bool JudgedFirst => true;
-
-    [ModuleInitializer]
-    internal static void Register() => AssertionKinds.Register(new CountAssertion());
 
     public override TraceRule Read(NodeReader reader, YamlNode value, string at, TraceRule rule)
     {
@@ -42,4 +38,9 @@ public sealed class CountAssertion : AssertionKind
                 : $"selected {selected} spans; count must be {rule.Count.Text}");
         }
     }
+}
+
+public static partial class AssertionKinds
+{
+    internal static readonly AssertionKind Count = Register(new CountAssertion());
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TraceGate.Core.Model;
 using TraceGate.Core.PolicyFile;
 using YamlDotNet.RepresentationModel;
@@ -12,9 +11,6 @@ public sealed class DurationAssertion : AssertionKind
     public override string Key => "duration";
 
     public override int Order => 60;
-
-    [ModuleInitializer]
-    internal static void Register() => AssertionKinds.Register(new DurationAssertion());
 
     public override TraceRule Read(NodeReader reader, YamlNode value, string at, TraceRule rule)
     {
@@ -64,4 +60,9 @@ public sealed class DurationAssertion : AssertionKind
             }
         }
     }
+}
+
+public static partial class AssertionKinds
+{
+    internal static readonly AssertionKind Duration = Register(new DurationAssertion());
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TraceGate.Core.PolicyFile;
 using TraceGate.Core.Traces;
 using YamlDotNet.RepresentationModel;
@@ -12,9 +11,6 @@ public sealed class EventsInOrderAssertion : AssertionKind
     public override string Key => "events-in-order";
 
     public override int Order => 30;
-
-    [ModuleInitializer]
-    internal static void Register() => AssertionKinds.Register(new EventsInOrderAssertion());
 
     public override TraceRule Read(NodeReader reader, YamlNode value, string at, TraceRule rule) =>
         rule with { EventsInOrder = reader.StringList(value, at).Select(e => e.Value).ToList() };
@@ -70,4 +66,9 @@ public sealed class EventsInOrderAssertion : AssertionKind
 
         return null;
     }
+}
+
+public static partial class AssertionKinds
+{
+    internal static readonly AssertionKind EventsInOrder = Register(new EventsInOrderAssertion());
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TraceGate.Core.PolicyFile;
 using TraceGate.Core.Traces;
 using YamlDotNet.RepresentationModel;
@@ -11,9 +10,6 @@ public sealed class ForbidEventsAssertion : AssertionKind
     public override string Key => "forbid-events";
 
     public override int Order => 40;
-
-    [ModuleInitializer]
-    internal static void Register() => AssertionKinds.Register(new ForbidEventsAssertion());
 
     public override TraceRule Read(NodeReader reader, YamlNode value, string at, TraceRule rule) =>
         rule with { ForbidEvents = reader.StringList(value, at).Select(e => e.Value).ToList() };
@@ -37,4 +33,9 @@ public sealed class ForbidEventsAssertion : AssertionKind
             }
         }
     }
+}
+
+public static partial class AssertionKinds
+{
+    internal static readonly AssertionKind ForbidEvents = Register(new ForbidEventsAssertion());
 }

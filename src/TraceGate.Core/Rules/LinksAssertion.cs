@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TraceGate.Core.PolicyFile;
 using TraceGate.Core.Traces;
 using YamlDotNet.RepresentationModel;
@@ -15,9 +14,6 @@ public sealed class LinksAssertion : AssertionKind
     public override string Key => "links";
 
     public override int Order => 55;
-
-    [ModuleInitializer]
-    internal static void Register() => AssertionKinds.Register(new LinksAssertion());
 
     public override TraceRule Read(NodeReader reader, YamlNode value, string at, TraceRule rule)
     {
@@ -52,4 +48,9 @@ public sealed class LinksAssertion : AssertionKind
             }
         }
     }
+}
+
+public static partial class AssertionKinds
+{
+    internal static readonly AssertionKind Links = Register(new LinksAssertion());
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TraceGate.Core.PolicyFile;
 using TraceGate.Core.Traces;
 using YamlDotNet.RepresentationModel;
@@ -11,9 +10,6 @@ public sealed class StatusAssertion : AssertionKind
     public override string Key => "status";
 
     public override int Order => 50;
-
-    [ModuleInitializer]
-    internal static void Register() => AssertionKinds.Register(new StatusAssertion());
 
     public override TraceRule Read(NodeReader reader, YamlNode value, string at, TraceRule rule)
     {
@@ -43,4 +39,9 @@ public sealed class StatusAssertion : AssertionKind
             }
         }
     }
+}
+
+public static partial class AssertionKinds
+{
+    internal static readonly AssertionKind Status = Register(new StatusAssertion());
 }
