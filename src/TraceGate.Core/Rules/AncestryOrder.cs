@@ -24,9 +24,9 @@ internal sealed class AncestryOrder
     /// <summary>Each loop as spans in parent order: the parent of <c>loop[i]</c> is <c>loop[(i + 1) % length]</c>.</summary>
     public List<int[]> Loops { get; }
 
-    public static AncestryOrder Build(List<StructuralSelection.Node> nodes)
+    public static AncestryOrder Build(StructuralSelection.Node[] nodes)
     {
-        int count = nodes.Count;
+        int count = nodes.Length;
         var parent = new int[count];
         var index = new Dictionary<(int, ulong), int>(count);
         for (int n = 0; n < count; n++)

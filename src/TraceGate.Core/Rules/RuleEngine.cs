@@ -7,8 +7,8 @@ namespace TraceGate.Core.Rules;
 /// <summary>
 /// Evaluates the trace rules while the readers stream spans: selects spans for each rule and hands them with their
 /// problems to the rule's <see cref="RuleRun"/>. A rule whose selector is one step is judged span by span and keeps
-/// only durations; one with ancestors waits for <see cref="StructuralSelection"/> to resolve the tree after the last
-/// span. What a selected span must satisfy comes from the <see cref="AssertionKinds"/>; every span also gets
+/// only durations; one with ancestors goes through <see cref="StructuralSelection"/>, which resolves each span's
+/// ancestry as soon as its parent's is known and hands the selected spans on in file order. What a selected span must satisfy comes from the <see cref="AssertionKinds"/>; every span also gets
 /// <see cref="SpanIntegrity"/> and, when the policy forbids any, the <see cref="RedactionScan"/>.
 /// </summary>
 public sealed class RuleEngine : IJudgingSpanSink
@@ -24,7 +24,7 @@ public sealed class RuleEngine : IJudgingSpanSink
     {
         _runs = policy.Rules.Select(r => new RuleRun(r)).ToArray();
         _rules = policy.Rules.Select(r => new CompiledRule(r)).ToArray();
-        _structure = new StructuralSelection(_rules.Select(r => r.Steps).ToArray());
+        _structure = new StructuralSelection(_rules.Select(r => r.Steps).ToArray(), _runs);
         _redaction = new RedactionScan(policy.RedactionForbid);
     }
 
@@ -32,6 +32,9 @@ public sealed class RuleEngine : IJudgingSpanSink
     public const int MaxHops = StructuralSelection.MaxHops;
 
     public long Spans { get; private set; }
+
+    /// <summary>The resolution of selectors with ancestors (what it holds, for tests and the benchmark).</summary>
+    internal StructuralSelection Structure => _structure;
 
     public IReadOnlyList<RuleRun> Runs => _runs;
 
@@ -149,8 +152,8 @@ public sealed class RuleEngine : IJudgingSpanSink
         }
     }
 
-    /// <summary>Resolves the selectors with ancestors once every span has been seen (see <see cref="StructuralSelection.Finish"/>).</summary>
-    public void Finish() => _structure.Finish(_runs);
+    /// <summary>Resolves what structural selectors still wait for once every span has been seen (see <see cref="StructuralSelection.Finish"/>).</summary>
+    public void Finish() => _structure.Finish();
 
     private void AddRedaction(SpanJudgement j, string problem)
     {

@@ -1,29 +1,61 @@
-using System.Runtime.InteropServices;
 using TraceGate.Core.Traces;
 
 namespace TraceGate.Core.Rules;
 
 /// <summary>
-/// Selectors with ancestors (<c>span[a] span[b]</c>, <c>span[a] &gt; span[b]</c>) need the trace's tree: every span
-/// leaves a 32-byte node (ids and which ancestor steps it matched), the spans that match a selector's last step wait as
-/// candidates, and the ancestry is resolved after the last span. Each ancestor step (every step of a selector but its
-/// last) has one bit of the node's mask.
+/// Selectors with ancestors (<c>span[a] span[b]</c>, <c>span[a] &gt; span[b]</c>), resolved while the spans stream.
+/// Each ancestor step (every step of a selector but its last) has one bit of a span's mask. A span whose parent has
+/// been seen, with its ancestry known, is resolved on arrival: its state is, per ancestor step, how many hops up the
+/// nearest span is that matches the step in full (0: the span itself), and its candidates are decided at once.
+/// A span whose parent has not been seen yet waits (56 bytes) until the parent's ancestry is known, then it and the
+/// spans waiting under it are resolved; what still waits after the last span (a parent that never came, a parent
+/// loop a corrupt file makes) is resolved as before, one pass per step over those spans in parent-first order.
+/// <para>What stays per span: 16 bytes in <see cref="SpanTable"/> (at most three quarters full), because any later
+/// span may name it as parent (OTLP files carry no "trace complete" mark, and a child may be exported after its
+/// parent), plus 2 bytes per ancestor step for spans that have a matching ancestor or match a step themselves, plus
+/// 32 bytes per trace for its number. Spans whose state is empty keep only their table entry.</para>
 /// </summary>
 internal sealed class StructuralSelection
 {
     /// <summary>Ancestors farther up than this are not seen: a corrupt file could make parents loop.</summary>
     public const int MaxHops = 4096;
 
+    /// <summary>The distance that stands for "no such ancestor in reach".</summary>
+    private const ushort None = MaxHops + 1;
+
+    /// <summary>A span's state index when every distance is <see cref="None"/>.</summary>
+    private const int Empty = -1;
+
     private readonly SelectorStep[][] _steps;
     private readonly int[][] _stepBits;
-    private readonly Dictionary<TraceId, int> _traceIndex = [];
-    private readonly List<Node> _nodes = [];
-    private readonly List<Candidate> _candidates = [];
+    private readonly int[] _structural;
+    private readonly int _width;
+    private readonly CandidateQueue _queue;
+    private readonly Dictionary<TraceId, int> _traces = [];
+    private readonly SpanTable _known = new();
 
-    public StructuralSelection(SelectorStep[][] steps)
+    /// <summary>Per resolved span with a non-empty state, <see cref="_width"/> distances.</summary>
+    private ushort[] _states = new ushort[1024];
+    private int _stateCount;
+
+    /// <summary>Spans waiting for a parent, by (trace, parent id): the first waiting node, chained by <see cref="Pending.Next"/>.</summary>
+    private readonly Dictionary<(int Trace, ulong Parent), int> _waiting = [];
+    private Pending[] _pending = new Pending[64];
+    private int _pendingUsed;
+    private int _free = -1;
+    private int _pendingLive;
+    private long _arrivals;
+
+    private readonly List<(int Rule, long Duration, List<SpanProblem>? Problems, string Name)> _current = [];
+    private readonly ushort[] _scratch;
+    private readonly Stack<(ulong Span, int State)> _resolved = new();
+
+    public StructuralSelection(SelectorStep[][] steps, RuleRun[] runs)
     {
         _steps = steps;
         _stepBits = new int[steps.Length][];
+        _queue = new CandidateQueue(runs);
+        var structural = new List<int>();
         int bit = 0;
         for (int i = 0; i < steps.Length; i++)
         {
@@ -31,6 +63,7 @@ internal sealed class StructuralSelection
             if (steps[i].Length > 1)
             {
                 Active = true;
+                structural.Add(i);
                 for (int s = 0; s < steps[i].Length - 1; s++)
                 {
                     _stepBits[i][s] = bit++;
@@ -42,61 +75,112 @@ internal sealed class StructuralSelection
         {
             throw new ArgumentException("more than 64 ancestor steps across all selectors");
         }
+
+        _structural = [.. structural];
+        _width = bit;
+        _scratch = new ushort[bit];
     }
 
     /// <summary>Some selector has ancestors.</summary>
     public bool Active { get; }
 
+    /// <summary>Spans waiting for a parent now.</summary>
+    public int Waiting => _pendingLive;
+
+    /// <summary>Spans that waited for a parent, in all.</summary>
+    public long Waited { get; private set; }
+
+    /// <summary>Bytes held now for the spans seen (table, states, waiting spans and candidates), for the benchmark's figure.</summary>
+    public long Bytes => _known.Bytes + (_states.Length * 2L) + (_pending.Length * 56L) + (_traces.Count * 32L) + (_queue.Count * 56L);
+
     /// <summary>The mask bit of rule <paramref name="rule"/>'s ancestor step <paramref name="step"/>.</summary>
     public ulong Bit(int rule, int step) => 1UL << _stepBits[rule][step];
 
-    /// <summary>Records one span, in file order: its node, and the rule's candidate when it matched a structural rule's last step.</summary>
+    /// <summary>The span about to be added (<see cref="AddNode"/>) matched rule <paramref name="rule"/>'s last step.</summary>
     public void AddCandidate(int rule, long duration, List<SpanProblem>? problems, string name) =>
-        _candidates.Add(new Candidate(rule, _nodes.Count, duration, problems, name));
+        _current.Add((rule, duration, problems, name));
 
+    /// <summary>Adds one span, in file order, after its candidates.</summary>
     public void AddNode(TraceId trace, ulong span, ulong parent, ulong mask)
     {
-        if (!_traceIndex.TryGetValue(trace, out int t))
+        if (!_traces.TryGetValue(trace, out int t))
         {
-            t = _traceIndex.Count;
-            _traceIndex[trace] = t;
+            t = _traces.Count;
+            _traces[trace] = t;
         }
 
-        _nodes.Add(new Node(t, span, parent, mask));
+        // The parent is the first span with its id; looked up before this span is added, so a span that names
+        // itself as parent waits for ever (a loop of one, as the final pass reads it).
+        int parentState = Empty;
+        bool known = parent == 0 || (_known.TryGet(t, parent, out parentState) && parentState >= Empty);
+
+        if (known)
+        {
+            foreach (var c in _current)
+            {
+                _queue.Add(c.Rule, trace, span, c.Name, c.Duration, c.Problems, Selects(c.Rule, parentState));
+            }
+
+            int state = State(parentState, mask);
+            if (_known.TryAdd(t, span, state))
+            {
+                Propagate(t, span, state);
+            }
+        }
+        else
+        {
+            int p = NewPending(new Pending(t, span, parent, mask, _arrivals, _queue.NextSeq, _current.Count, -1));
+            foreach (var c in _current)
+            {
+                _queue.Add(c.Rule, trace, span, c.Name, c.Duration, c.Problems, null);
+            }
+
+            ref int head = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_waiting, (t, parent), out bool exists);
+            _pending[p] = _pending[p] with { Next = exists ? head : -1 };
+            head = p;
+            _known.TryAdd(t, span, PendingValue(p));
+            Waited++;
+        }
+
+        _current.Clear();
+        _arrivals++;
     }
 
     /// <summary>
-    /// Resolves selectors with ancestors once every span has been seen, step by step: a span matches step k when it
-    /// matches the step's conditions and its parent (<c>&gt;</c>), or one of its ancestors at most
-    /// <see cref="MaxHops"/> hops up (a space), matches step k - 1 in full. Each step is one pass over the spans in
-    /// parent-first order that keeps, per span, the distance to the nearest ancestor matching the step before; the
-    /// result is written over the span's bit for the step. Linear in spans × steps: the recursive walk it replaces
-    /// grew with the depth to the power of the steps (26 to 48 s for four steps over a chain of 400 spans).
+    /// Resolves what still waits once every span has been seen: spans whose parent never came and parent loops, in
+    /// arrival order. A step is one pass over them in parent-first order that keeps, per span, the distance to the
+    /// nearest ancestor matching the step before; linear in spans × steps (the recursive walk this replaced grew with
+    /// the depth to the power of the steps).
     /// </summary>
-    public void Finish(RuleRun[] runs)
+    public void Finish()
     {
         if (!Active)
         {
             return;
         }
 
-        var tree = AncestryOrder.Build(_nodes);
-        var nodes = CollectionsMarshal.AsSpan(_nodes);
-        var distance = new ushort[nodes.Length];
-        var traceIds = new TraceId[_traceIndex.Count];
-        foreach (var (id, t) in _traceIndex)
+        var live = new List<int>(_pendingLive);
+        for (int p = 0; p < _pendingUsed; p++)
         {
-            traceIds[t] = id;
+            if (_pending[p].Arrival >= 0)
+            {
+                live.Add(p);
+            }
         }
 
-        for (int rule = 0; rule < _steps.Length; rule++)
+        live.Sort((a, b) => _pending[a].Arrival.CompareTo(_pending[b].Arrival));
+        var nodes = new Node[live.Count];
+        for (int n = 0; n < live.Count; n++)
+        {
+            var w = _pending[live[n]];
+            nodes[n] = new Node(w.Trace, w.Span, w.Parent, w.Mask);
+        }
+
+        var tree = AncestryOrder.Build(nodes);
+        var distance = new ushort[nodes.Length];
+        foreach (int rule in _structural)
         {
             var steps = _steps[rule];
-            if (steps.Length == 1)
-            {
-                continue;
-            }
-
             for (int step = 1; step < steps.Length; step++)
             {
                 ulong before = Bit(rule, step - 1);
@@ -117,26 +201,152 @@ internal sealed class StructuralSelection
                 }
             }
 
-            // Candidates are in file order, so the offenders are the same whatever the tree.
-            foreach (var c in _candidates)
+            for (int n = 0; n < nodes.Length; n++)
             {
-                if (c.Rule == rule && distance[c.Node] <= MaxHops)
+                var w = _pending[live[n]];
+                for (long seq = w.FirstCandidate; seq < w.FirstCandidate + w.Candidates; seq++)
                 {
-                    var node = nodes[c.Node];
-                    runs[rule].Add(traceIds[node.Trace], node.Span, c.Name, c.Duration, c.Problem);
+                    if (_queue.RuleOf(seq) == rule)
+                    {
+                        _queue.Resolve(seq, distance[n] <= MaxHops);
+                    }
                 }
             }
         }
 
-        _nodes.Clear();
-        _candidates.Clear();
+        _traces.Clear();
+        _known.Clear();
+        _waiting.Clear();
+        _pending = new Pending[64];
+        _pendingUsed = 0;
+        _pendingLive = 0;
+        _free = -1;
+        _stateCount = 0;
+    }
+
+    /// <summary>Whether a span whose parent has state <paramref name="parentState"/> is selected by rule <paramref name="rule"/>.</summary>
+    private bool Selects(int rule, int parentState)
+    {
+        var steps = _steps[rule];
+        ushort near = Near(parentState, _stepBits[rule][steps.Length - 2]);
+        return steps[^1].Combinator == Combinator.Child ? near == 0 : near < MaxHops;
+    }
+
+    /// <summary>
+    /// The state of a span with mask <paramref name="mask"/> under a parent with state <paramref name="parentState"/>
+    /// (<see cref="Empty"/> for none): for each ancestor step, 0 when the span matches it in full (its conditions,
+    /// and its ancestry for the steps before), else one more hop than the parent's nearest such ancestor.
+    /// </summary>
+    private int State(int parentState, ulong mask)
+    {
+        bool empty = true;
+        foreach (int rule in _structural)
+        {
+            var steps = _steps[rule];
+            var bits = _stepBits[rule];
+            for (int j = 0; j < steps.Length - 1; j++)
+            {
+                int b = bits[j];
+                bool full = (mask & (1UL << b)) != 0;
+                if (full && j > 0)
+                {
+                    ushort before = Near(parentState, bits[j - 1]);
+                    full = steps[j].Combinator == Combinator.Child ? before == 0 : before < MaxHops;
+                }
+
+                ushort d = full ? (ushort)0 : (ushort)Math.Min(Near(parentState, b) + 1, None);
+                _scratch[b] = d;
+                empty &= d == None;
+            }
+        }
+
+        if (empty)
+        {
+            return Empty;
+        }
+
+        if ((_stateCount + 1) * _width > _states.Length)
+        {
+            Array.Resize(ref _states, _states.Length * 2);
+        }
+
+        _scratch.CopyTo(_states, _stateCount * _width);
+        return _stateCount++;
+    }
+
+    private ushort Near(int state, int bit) => state == Empty ? None : _states[(state * _width) + bit];
+
+    /// <summary>A span just resolved with <paramref name="state"/>: the spans waiting for it are resolved in turn.</summary>
+    private void Propagate(int t, ulong span, int state)
+    {
+        _resolved.Push((span, state));
+        while (_resolved.TryPop(out var done))
+        {
+            if (!_waiting.Remove((t, done.Span), out int p))
+            {
+                continue;
+            }
+
+            while (p >= 0)
+            {
+                var w = _pending[p];
+                for (long seq = w.FirstCandidate; seq < w.FirstCandidate + w.Candidates; seq++)
+                {
+                    _queue.Resolve(seq, Selects(_queue.RuleOf(seq), done.State));
+                }
+
+                int childState = State(done.State, w.Mask);
+                // Only the first span with an id is anyone's parent; a later one with the same id waits for no one.
+                if (_known.TryGet(t, w.Span, out int value) && value == PendingValue(p))
+                {
+                    _known.Set(t, w.Span, childState);
+                    _resolved.Push((w.Span, childState));
+                }
+
+                Release(p);
+                p = w.Next;
+            }
+        }
+    }
+
+    /// <summary>Waiting spans are stored in the table as values below <see cref="Empty"/>.</summary>
+    private static int PendingValue(int p) => -2 - p;
+
+    private int NewPending(Pending w)
+    {
+        int p;
+        if (_free >= 0)
+        {
+            p = _free;
+            _free = _pending[p].Next;
+        }
+        else
+        {
+            if (_pendingUsed == _pending.Length)
+            {
+                Array.Resize(ref _pending, _pending.Length * 2);
+            }
+
+            p = _pendingUsed++;
+        }
+
+        _pending[p] = w;
+        _pendingLive++;
+        return p;
+    }
+
+    private void Release(int p)
+    {
+        _pending[p] = default(Pending) with { Arrival = -1, Next = _free };
+        _free = p;
+        _pendingLive--;
     }
 
     /// <summary>
     /// For every span, how many hops up the nearest span with <paramref name="before"/> set is: 1 for the parent,
     /// <see cref="MaxHops"/> + 1 for none in reach. With the child combinator only the parent counts.
     /// </summary>
-    private static void Reach(Span<Node> nodes, AncestryOrder tree, ulong before, Combinator combinator, ushort[] distance)
+    private static void Reach(Node[] nodes, AncestryOrder tree, ulong before, Combinator combinator, ushort[] distance)
     {
         const int none = MaxHops + 1;
         var parent = tree.Parent;
@@ -171,5 +381,7 @@ internal sealed class StructuralSelection
 
     internal readonly record struct Node(int Trace, ulong Span, ulong Parent, ulong Mask);
 
-    private readonly record struct Candidate(int Rule, int Node, long Duration, List<SpanProblem>? Problem, string Name);
+    /// <summary>A span waiting for its parent: its candidates are <see cref="Candidates"/> numbers from <see cref="FirstCandidate"/>.
+    /// <see cref="Arrival"/> is -1 in a free slot, whose <see cref="Next"/> is the next free one.</summary>
+    private readonly record struct Pending(int Trace, ulong Span, ulong Parent, ulong Mask, long Arrival, long FirstCandidate, int Candidates, int Next);
 }

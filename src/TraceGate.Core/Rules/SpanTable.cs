@@ -1,0 +1,105 @@
+namespace TraceGate.Core.Rules;
+
+/// <summary>
+/// The spans structural selection has seen, by (trace number, span id), each with one int: 16 bytes an entry in one
+/// array (open addressing, linear probing, at most three quarters full), where a <see cref="Dictionary{TKey,TValue}"/>
+/// of the same keys takes 36 bytes and doubles into a second array while it grows.
+/// </summary>
+internal sealed class SpanTable
+{
+    private Entry[] _entries = new Entry[1024];
+    private int _count;
+
+    public int Count => _count;
+
+    /// <summary>Bytes the table holds now.</summary>
+    public long Bytes => (long)_entries.Length * 16;
+
+    /// <summary>The value of (<paramref name="trace"/>, <paramref name="span"/>), when it is in the table.</summary>
+    public bool TryGet(int trace, ulong span, out int value)
+    {
+        int at = Find(_entries, trace, span);
+        value = at >= 0 ? _entries[at].Value : 0;
+        return at >= 0;
+    }
+
+    /// <summary>Adds the key with its value unless it is there already; false when it was (the first span with an id wins).</summary>
+    public bool TryAdd(int trace, ulong span, int value)
+    {
+        if ((_count + 1) * 4L > _entries.Length * 3L)
+        {
+            Grow();
+        }
+
+        int at = Find(_entries, trace, span);
+        if (at >= 0)
+        {
+            return false;
+        }
+
+        _entries[~at] = new Entry(span, trace + 1, value);
+        _count++;
+        return true;
+    }
+
+    /// <summary>Replaces the value of a key that is in the table.</summary>
+    public void Set(int trace, ulong span, int value)
+    {
+        int at = Find(_entries, trace, span);
+        _entries[at] = _entries[at] with { Value = value };
+    }
+
+    public void Clear()
+    {
+        _entries = new Entry[1024];
+        _count = 0;
+    }
+
+    /// <summary>The key's slot, or the complement of the empty slot where it would go.</summary>
+    private static int Find(Entry[] entries, int trace, ulong span)
+    {
+        int mask = entries.Length - 1;
+        int at = Hash(trace, span) & mask;
+        while (true)
+        {
+            ref readonly var e = ref entries[at];
+            if (e.TracePlusOne == 0)
+            {
+                return ~at;
+            }
+
+            if (e.Span == span && e.TracePlusOne == trace + 1)
+            {
+                return at;
+            }
+
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// <summary>SplitMix64's finaliser over both parts: span ids are random in real files, sequential in tests.</summary>
+    private static int Hash(int trace, ulong span)
+    {
+        ulong z = span ^ ((ulong)(uint)trace * 0x9E3779B97F4A7C15UL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (int)(z ^ (z >> 31));
+    }
+
+    private void Grow()
+    {
+        var bigger = new Entry[_entries.Length * 2];
+        foreach (var e in _entries)
+        {
+            if (e.TracePlusOne != 0)
+            {
+                bigger[~Find(bigger, e.TracePlusOne - 1, e.Span)] = e;
+            }
+        }
+
+        _entries = bigger;
+    }
+
+    /// <summary>TracePlusOne is 0 in an empty slot.</summary>
+    private readonly record struct Entry(ulong Span, int TracePlusOne, int Value);
+}
