@@ -29,7 +29,7 @@ static int Profile(string file, string policyPath)
     var policy = TraceGate.Core.Policy.PolicyLoader.Load(policyPath, File.ReadAllText(policyPath)).Policy!.Traces;
     // BENCH_WORKERS=1 shows the one-thread cost of the JSON lines path (the default uses every core).
     int workers = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WORKERS"), out int w) ? w : Environment.ProcessorCount;
-    var options = new TraceGate.Core.Traces.ReadOptions { AttributeKeys = TraceGate.Core.Rules.RuleEngine.KeysNeeded(policy), JsonWorkers = workers };
+    var options = new TraceGate.Core.Traces.ReadOptions { AttributeKeys = TraceGate.Core.Rules.RuleEngine.KeysNeeded(policy), Workers = workers };
     for (int round = 0; round < 3; round++)
     {
         var sw = Stopwatch.StartNew();

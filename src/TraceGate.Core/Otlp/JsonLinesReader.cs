@@ -138,21 +138,7 @@ internal sealed class JsonLinesReader
     private void Deliver(Batch batch)
     {
         var sink = batch.Reader.Sink;
-        if (sink.Judge is { } judging)
-        {
-            for (int i = 0; i < sink.Count; i++)
-            {
-                judging.Apply(sink.Judgements[i]);
-            }
-        }
-        else
-        {
-            for (int i = 0; i < sink.Count; i++)
-            {
-                _sink.OnSpan(sink.Spans[i]);
-            }
-        }
-
+        sink.DeliverTo(_sink);
         Spans += sink.Count;
     }
 
@@ -266,56 +252,15 @@ internal sealed class JsonLinesReader
     {
         public Worker(ReadOptions options, IJudgingSpanSink? judge)
         {
-            Sink = new BatchSink(judge);
+            Sink = new SpanBatch(judge);
             Exact = new OtlpJsonReader(options, Sink);
             Fast = new OtlpJsonFastPath(options);
         }
 
-        public BatchSink Sink { get; }
+        public SpanBatch Sink { get; }
 
         public OtlpJsonReader Exact { get; }
 
         public OtlpJsonFastPath Fast { get; }
-    }
-
-    /// <summary>
-    /// What a worker keeps of one chunk's spans for the calling thread: the sink's judgements when it can judge on
-    /// this thread (the rule engine: the per-span work then runs on every core and no span is copied), else copies
-    /// of the spans. Either is reused chunk after chunk.
-    /// </summary>
-    private sealed class BatchSink(IJudgingSpanSink? judge) : ISpanSink
-    {
-        public IJudgingSpanSink? Judge { get; } = judge;
-
-        public List<SpanData> Spans { get; } = [];
-
-        public List<SpanJudgement> Judgements { get; } = [];
-
-        public int Count { get; private set; }
-
-        public void Clear() => Count = 0;
-
-        public void OnSpan(SpanData span)
-        {
-            if (Judge is not null)
-            {
-                var reuse = Count < Judgements.Count ? Judgements[Count] : null;
-                var judged = Judge.Judge(span, reuse);
-                if (reuse is null)
-                {
-                    Judgements.Add(judged);
-                }
-
-                Count++;
-                return;
-            }
-
-            if (Count == Spans.Count)
-            {
-                Spans.Add(new SpanData());
-            }
-
-            span.CopyTo(Spans[Count++]);
-        }
     }
 }

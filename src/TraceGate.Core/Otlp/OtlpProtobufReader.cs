@@ -9,7 +9,7 @@ namespace TraceGate.Core.Otlp;
 /// Streams spans out of OTLP protobuf: a <c>TracesData</c> or <c>ExportTraceServiceRequest</c> (both are
 /// <c>repeated ResourceSpans resource_spans = 1</c>), several of them concatenated, or the Collector file
 /// exporter's framing (a 4-byte big-endian length before each message). Memory is bounded by the largest single
-/// ResourceSpans (framed: the largest record), never by the file.
+/// ResourceSpans (framed: the largest record) and the chunks in flight, never by the file.
 /// </summary>
 public sealed class OtlpProtobufReader
 {
@@ -17,7 +17,7 @@ public sealed class OtlpProtobufReader
     private readonly ISpanSink _sink;
     private readonly Utf8Strings _strings = new();
     private readonly SpanData _span = new();
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+    private byte[] _buffer = [];
 
     public OtlpProtobufReader(ReadOptions options, ISpanSink sink)
     {
@@ -30,7 +30,62 @@ public sealed class OtlpProtobufReader
     /// <summary>Set when a framed file ends inside its last record (a writer killed mid-write).</summary>
     public string? TornTail { get; private set; }
 
-    public void ReadPlain(Stream input, string file)
+    public void ReadPlain(Stream input, string file) => Read(file, on => ScanPlain(input, file, on));
+
+    public void ReadFramed(Stream input, string file) => Read(file, on => ScanFramed(input, file, on));
+
+    /// <summary>One top-level message: a ResourceSpans (plain files) or a whole TracesData (a framed record).</summary>
+    internal delegate void MessageHandler(ReadOnlySpan<byte> message, long offset, bool tracesData);
+
+    /// <summary>
+    /// Reads on this thread with one worker; with more, the messages go in chunks to <see cref="ProtobufWorkers"/>,
+    /// which parse and judge them on every core and hand the spans on in file order. An error this thread finds
+    /// (a torn length prefix) is raised after the chunks before it, so the first error in file order wins.
+    /// </summary>
+    private void Read(string file, Action<MessageHandler> scan)
+    {
+        if (_options.Workers <= 1)
+        {
+            scan((message, offset, tracesData) => ParseMessage(message, offset, tracesData, file));
+            return;
+        }
+
+        var workers = new ProtobufWorkers(_options, _sink, file, _options.Workers);
+        try
+        {
+            try
+            {
+                scan(workers.Add);
+            }
+            catch (TraceInputException)
+            {
+                workers.Drain();
+                throw;
+            }
+
+            workers.Drain();
+        }
+        finally
+        {
+            workers.WaitAll();
+            Spans += workers.Spans;
+        }
+    }
+
+    /// <summary>Parses one top-level message held in memory; the spans go to this reader's sink.</summary>
+    internal void ParseMessage(ReadOnlySpan<byte> message, long offset, bool tracesData, string file)
+    {
+        if (tracesData)
+        {
+            ParseTracesData(message, offset, file);
+        }
+        else
+        {
+            ParseResourceSpans(message, offset, file);
+        }
+    }
+
+    private void ScanPlain(Stream input, string file, MessageHandler on)
     {
         var cursor = new StreamCursor(input, file);
         while (true)
@@ -61,7 +116,7 @@ public sealed class OtlpProtobufReader
                     throw cursor.Error(lenAt, $"truncated: a ResourceSpans declares {len} bytes but only {got} remain");
                 }
 
-                ParseResourceSpans(buffer.AsSpan(0, n), start, file);
+                on(buffer.AsSpan(0, n), start, false);
                 continue;
             }
 
@@ -69,7 +124,7 @@ public sealed class OtlpProtobufReader
         }
     }
 
-    public void ReadFramed(Stream input, string file)
+    private void ScanFramed(Stream input, string file, MessageHandler on)
     {
         var cursor = new StreamCursor(input, file);
         Span<byte> prefix = stackalloc byte[4];
@@ -100,7 +155,7 @@ public sealed class OtlpProtobufReader
                 return;
             }
 
-            ParseTracesData(buffer.AsSpan(0, n), start, file);
+            on(buffer.AsSpan(0, n), start, true);
             records++;
         }
     }
@@ -119,8 +174,12 @@ public sealed class OtlpProtobufReader
     {
         if (_buffer.Length < n)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(n);
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(n, 1 << 20));
         }
 
         return _buffer;

@@ -120,7 +120,7 @@ public static class TraceFileReader
             // document, is read by the exact reader).
             if (JsonLinesReader.LooksLikeJsonLines(probe))
             {
-                var lines = new JsonLinesReader(options, sink, options.JsonWorkers);
+                var lines = new JsonLinesReader(options, sink, options.Workers);
                 lines.Read(peek, path);
                 return new TraceFileInfo(path, TraceFormat.OtlpJson, compression, lines.Spans);
             }

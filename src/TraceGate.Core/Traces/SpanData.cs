@@ -214,9 +214,10 @@ public sealed record ReadOptions
     /// (the hostile corpus's trace-gzip-bomb proved it). 200 is four times the most repetitive test traces seen.</summary>
     public long MaxDecompressionRatio { get; init; } = 200;
 
-    /// <summary>Threads that parse JSON lines at once (each line is a whole document, so chunks of lines parse
-    /// independently); the sink still sees spans in file order on the calling thread.</summary>
-    public int JsonWorkers { get; init; } = Environment.ProcessorCount;
+    /// <summary>Threads that parse JSON lines or OTLP protobuf at once (each line, each ResourceSpans and each framed
+    /// record is a whole message, so chunks of them parse independently); the sink still sees spans in file order on
+    /// the calling thread.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Jaeger, Zipkin and Tempo v2 JSON (and JSON whose shape is not known from its first key) are read
     /// whole: larger documents are refused.</summary>
