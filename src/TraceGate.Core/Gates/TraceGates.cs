@@ -121,6 +121,7 @@ public static class TraceGates
             Offenders = offenders.DistinctBy(o => (o.TraceId, o.SpanId, o.Problem)).ToList(),
             Groups = run.Groups(),
             Stats = rows,
+            Quantiles = outcome is Outcome.Fail or Outcome.Warn or Outcome.Inconclusive ? judgement.Pictures : [],
             Details = outcome switch
             {
                 Outcome.Fail => [.. warnings, .. undecided, .. judgement.Details],

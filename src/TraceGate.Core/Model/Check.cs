@@ -75,6 +75,9 @@ public sealed record Check(string Id, Outcome Outcome, string Message)
     public IReadOnlyList<OffenderGroup> Groups { get; init; } = [];
     public IReadOnlyList<StatRow> Stats { get; init; } = [];
 
+    /// <summary>Per baseline budget that failed or warned, both sides' quantiles: the report's picture of it.</summary>
+    public IReadOnlyList<QuantileComparison> Quantiles { get; init; } = [];
+
     /// <summary>How many spans the check looked at, for trace rules.</summary>
     public long? Spans { get; init; }
 

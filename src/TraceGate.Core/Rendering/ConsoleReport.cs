@@ -58,6 +58,11 @@ public static class ConsoleReport
                     sb.Append("        - ").Append(Untrusted.Line(detail, 500)).Append('\n');
                 }
 
+                foreach (var q in check.Quantiles)
+                {
+                    sb.Append("        - ").Append(Untrusted.Line(QuantileChart.Text(q), 500)).Append('\n');
+                }
+
                 if (check.Hint is { } hint)
                 {
                     sb.Append("        fix: ").Append(Untrusted.Line(hint, 500)).Append('\n');

@@ -143,9 +143,7 @@ public static class JsonReport
         foreach (var span in side.Timeline)
         {
             w.WriteStartObject();
-            w.WriteString("traceId", span.TraceId);
-            w.WriteString("spanId", span.SpanId);
-            w.WriteString("span", span.Name);
+            WriteSpanRef(w, span.TraceId, span.SpanId, span.Name);
             w.WriteNumber("startUs", Math.Round(span.StartMicros, 3));
             w.WriteNumber("endUs", Math.Round(span.EndMicros, 3));
             w.WriteStartArray("events");
@@ -177,9 +175,7 @@ public static class JsonReport
             foreach (var o in g.Examples)
             {
                 w.WriteStartObject();
-                w.WriteString("traceId", o.TraceId);
-                w.WriteString("spanId", o.SpanId);
-                w.WriteString("span", o.SpanName);
+                WriteSpanRef(w, o.TraceId, o.SpanId, o.SpanName);
                 w.WriteEndObject();
             }
 
@@ -188,6 +184,14 @@ public static class JsonReport
         }
 
         w.WriteEndArray();
+    }
+
+    /// <summary>The span a line of the report points at: an offender, a group's example, a timeline span.</summary>
+    private static void WriteSpanRef(Utf8JsonWriter w, string traceId, string spanId, string span)
+    {
+        w.WriteString("traceId", traceId);
+        w.WriteString("spanId", spanId);
+        w.WriteString("span", span);
     }
 
     private static void WriteProofSide(Utf8JsonWriter w, string name, ProofSide side)
@@ -301,15 +305,18 @@ public static class JsonReport
                 w.WriteEndArray();
             }
 
+            if (c.Quantiles.Count > 0)
+            {
+                WriteQuantiles(w, c.Quantiles);
+            }
+
             if (c.Offenders.Count > 0)
             {
                 w.WriteStartArray("offenders");
                 foreach (var o in c.Offenders)
                 {
                     w.WriteStartObject();
-                    w.WriteString("traceId", o.TraceId);
-                    w.WriteString("spanId", o.SpanId);
-                    w.WriteString("span", o.SpanName);
+                    WriteSpanRef(w, o.TraceId, o.SpanId, o.SpanName);
                     w.WriteString("problem", o.Problem);
                     w.WriteEndObject();
                 }
@@ -339,6 +346,34 @@ public static class JsonReport
                 WriteRepro(w, repro);
             }
 
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>Both sides' quantiles of each failing or warning baseline budget, in nanoseconds.</summary>
+    private static void WriteQuantiles(Utf8JsonWriter w, IReadOnlyList<QuantileComparison> quantiles)
+    {
+        w.WriteStartArray("quantiles");
+        foreach (var q in quantiles)
+        {
+            w.WriteStartObject();
+            w.WriteString("stat", q.Stat);
+            w.WriteString("unit", "ns");
+            w.WriteNumber("baselineSpans", q.BaselineSpans);
+            w.WriteNumber("headSpans", q.HeadSpans);
+            w.WriteStartArray("points");
+            foreach (var p in q.Points)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("p", p.Percentile);
+                w.WriteNumber("baseline", Math.Round(p.Baseline));
+                w.WriteNumber("head", Math.Round(p.Head));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteEndObject();
         }
 

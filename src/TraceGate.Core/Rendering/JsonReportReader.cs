@@ -17,7 +17,7 @@ public static partial class JsonReportReader
     private static readonly string[] RootMembers = ["conclusion", "tool", "policy", "checks", "evidence", "checklist", "trailers", "proof"];
     private static readonly string[] ProofSideMembers = ["commit", "exitCode", "spans", "repro", "message"];
     private static readonly string[] PolicyMembers = ["source", "defaults", "fields", "links", "traceLink"];
-    private static readonly string[] CheckMembers = ["id", "outcome", "message", "hint", "location", "spans", "stats", "offenders", "groups", "details", "repro"];
+    private static readonly string[] CheckMembers = ["id", "outcome", "message", "hint", "location", "spans", "stats", "quantiles", "offenders", "groups", "details", "repro"];
     private static readonly string[] ReproOutcomes = ["passed", "failed", "errored", "skipped", "not-run", "passed-on-retry", "not-found"];
     private static readonly string[] StatMembers = ["stat", "unit", "value", "baseline", "budget", "ok"];
     private static readonly string[] OffenderMembers = ["traceId", "spanId", "span", "problem"];
@@ -257,6 +257,7 @@ public static partial class JsonReportReader
             Location = o.TryGetProperty("location", out var l) ? ReadLocation(l, at + ".location") : null,
             Spans = o.TryGetProperty("spans", out var s) ? (s.TryGetInt64(out long n) && n >= 0 ? n : throw new JsonReportException(at + ".spans", "expected a count of spans")) : null,
             Stats = o.TryGetProperty("stats", out var st) ? Arr(st, at + ".stats", 100).Select((row, i) => ReadStat(row, $"{at}.stats[{i}]")).ToList() : [],
+            Quantiles = o.TryGetProperty("quantiles", out var q) ? Arr(q, at + ".quantiles", MaxQuantileCharts).Select((x, i) => ReadQuantiles(x, $"{at}.quantiles[{i}]")).ToList() : [],
             Offenders = o.TryGetProperty("offenders", out var off) ? Arr(off, at + ".offenders", 1000).Select((x, i) => ReadOffender(x, $"{at}.offenders[{i}]")).ToList() : [],
             Groups = o.TryGetProperty("groups", out var g) ? ReadGroups(g, at + ".groups") : [],
             Details = o.TryGetProperty("details", out var d) ? Arr(d, at + ".details", 100_000).Select((x, i) => Text(x, $"{at}.details[{i}]")).ToList() : [],
@@ -320,6 +321,42 @@ public static partial class JsonReportReader
             IsDuration = duration,
         };
     }
+
+    /// <summary>One per duration statistic at most; a picture has at most <see cref="MaxQuantilePoints"/> quantiles.</summary>
+    private const int MaxQuantileCharts = 7, MaxQuantilePoints = 20;
+
+    /// <summary>A picture's quantiles: a duration statistic, each side's n from 1, percentiles rising from 1 to 100,
+    /// and finite durations from 0 (the chart draws them as they are).</summary>
+    private static QuantileComparison ReadQuantiles(JsonElement x, string at)
+    {
+        string[] members = ["stat", "unit", "baselineSpans", "headSpans", "points"];
+        var o = Obj(x, at, members, members);
+        string stat = Enum(o.GetProperty("stat"), at + ".stat", Stats[1..]);
+        Enum(o.GetProperty("unit"), at + ".unit", "ns");
+        long Spans(string member) => CountLong(o.GetProperty(member), at + "." + member) is var n and >= 1 ? n : throw new JsonReportException(at + "." + member, "expected a count of spans from 1");
+        long baselineSpans = Spans("baselineSpans"), headSpans = Spans("headSpans");
+        var points = Arr(o.GetProperty("points"), at + ".points", MaxQuantilePoints);
+        if (points.Count == 0)
+        {
+            throw new JsonReportException(at + ".points", "expected at least one quantile");
+        }
+
+        int previous = 0;
+        var read = points.Select((p, i) =>
+        {
+            string pa = $"{at}.points[{i}]";
+            var po = Obj(p, pa, ["p", "baseline", "head"], ["p", "baseline", "head"]);
+            int percentile = po.GetProperty("p").ValueKind == JsonValueKind.Number && po.GetProperty("p").TryGetInt32(out int n) && n > previous && n <= 100
+                ? n
+                : throw new JsonReportException(pa + ".p", $"expected a percentile from {previous + 1} to 100 (rising)");
+            previous = percentile;
+            return new QuantilePoint(percentile, Duration(po.GetProperty("baseline"), pa + ".baseline"), Duration(po.GetProperty("head"), pa + ".head"));
+        }).ToList();
+        return new QuantileComparison(stat, baselineSpans, headSpans, read);
+    }
+
+    private static double Duration(JsonElement e, string at) =>
+        Number(e, at) is var d and >= 0 ? d : throw new JsonReportException(at, "expected a duration in nanoseconds from 0");
 
     private static Offender ReadOffender(JsonElement x, string at)
     {

@@ -21,9 +21,10 @@ public static class MarkdownReport
         VerdictOnly,
     }
 
-    /// <param name="mermaid">Draw the proof's before/after picture as a Mermaid gantt chart: only where Mermaid
-    /// renders (GitHub step summaries and PR comments; not check-run summaries, not Azure DevOps PR threads, which
-    /// show the code): see the README's Markdown section. The plain table is there either way.</param>
+    /// <param name="mermaid">Draw the proof's before/after picture as a Mermaid gantt chart and each failing or
+    /// warning baseline budget's quantiles as a Mermaid xychart: only where Mermaid renders (GitHub step summaries and
+    /// PR comments; not check-run summaries, not Azure DevOps PR threads, which show the code): see the README's
+    /// Markdown section. Without it, the proof's plain table and a text sparkline of the quantiles.</param>
     public static string Render(Report report, int limit = GitHubCheckRunLimit, bool mermaid = false)
     {
         foreach (var level in Enum.GetValues<Detail>())
@@ -109,7 +110,7 @@ public static class MarkdownReport
             md.Append("### Failing checks\n\n");
             foreach (var check in failing)
             {
-                AppendCheck(md, check, "❌", level, TraceLink(report));
+                AppendCheck(md, check, "❌", level, TraceLink(report), mermaid);
             }
 
             md.Append('\n');
@@ -121,7 +122,7 @@ public static class MarkdownReport
             md.Append("### Inconclusive\n\n");
             foreach (var check in undecided)
             {
-                AppendCheck(md, check, "❔", level, TraceLink(report));
+                AppendCheck(md, check, "❔", level, TraceLink(report), mermaid);
             }
 
             md.Append('\n');
@@ -133,7 +134,7 @@ public static class MarkdownReport
             md.Append("### Warnings\n\n");
             foreach (var check in warnings)
             {
-                AppendCheck(md, check, "⚠️", level, TraceLink(report));
+                AppendCheck(md, check, "⚠️", level, TraceLink(report), mermaid);
             }
 
             md.Append('\n');
@@ -173,7 +174,7 @@ public static class MarkdownReport
         return md.ToString();
     }
 
-    private static void AppendCheck(StringBuilder md, Check check, string icon, Detail level, string? traceLink)
+    private static void AppendCheck(StringBuilder md, Check check, string icon, Detail level, string? traceLink, bool mermaid)
     {
         md.Append($"- {icon} **{Untrusted.Code(check.Id, 100)}**: {Untrusted.Markdown(check.Message, 1000)}\n");
         if (check.Hint is { } hint)
@@ -218,6 +219,21 @@ public static class MarkdownReport
         if (check.Details.Count > max)
         {
             md.Append($"  - _and {check.Details.Count - max} more_\n");
+        }
+
+        // The picture of each budget that failed or warned: drawn where Mermaid renders (and the report has room),
+        // after the check's list item so the block is not nested; elsewhere a text sparkline.
+        foreach (var q in check.Quantiles)
+        {
+            if (mermaid && level == Detail.Full)
+            {
+                md.Append('\n');
+                QuantileChart.AppendMermaid(md, check.Id, q);
+            }
+            else
+            {
+                md.Append($"  - {Untrusted.Markdown(QuantileChart.Text(q), 500)}\n");
+            }
         }
     }
 

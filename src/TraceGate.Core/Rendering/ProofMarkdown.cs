@@ -65,7 +65,7 @@ public static class ProofMarkdown
     private static void Gantt(StringBuilder md, RuleProof rule)
     {
         md.Append("```mermaid\ngantt\n");
-        md.Append($"    title proof.{Safe(rule.Rule, 60)[2..]}: one trace before and after the fix (µs from its start)\n");
+        md.Append($"    title proof.{Untrusted.Mermaid(rule.Rule, 60)}: one trace before and after the fix (µs from its start)\n");
         md.Append("    dateFormat x\n    axisFormat %Q\n");
         Section(md, "before the fix", rule.Baseline);
         Section(md, "after the fix", rule.Head);
@@ -93,21 +93,10 @@ public static class ProofMarkdown
         }
     }
 
-    /// <summary>Text that Mermaid reads as a name and nothing else.</summary>
+    /// <summary>Text that Mermaid reads as a name and nothing else (<see cref="Untrusted.Mermaid"/>).</summary>
     internal static string Safe(string text, int max)
     {
-        var sb = new StringBuilder();
-        foreach (char c in text)
-        {
-            if (sb.Length >= max)
-            {
-                break;
-            }
-
-            sb.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '-' or ' ' ? c : '_');
-        }
-
-        string s = sb.ToString().Trim();
+        string s = Untrusted.Mermaid(text, max);
         // A leading keyword would be read as a directive (section, title, click, …): a prefix keeps it a name.
         return s.Length == 0 ? "_" : "· " + s;
     }

@@ -84,6 +84,29 @@ public static class Untrusted
     }
 
     /// <summary>
+    /// Text inside a Mermaid diagram (a name in a gantt, a chart's quoted title): only ASCII letters, digits, space and
+    /// <c>_ . / -</c> are kept and anything else becomes <c>_</c>, so nothing can end the line or the code block
+    /// (<c>```</c>), close a quoted title (<c>"</c>), start a directive or comment (<c>%%</c>), an HTML tag, an entity
+    /// (<c>#quot;</c>) or a click's call. Trimmed; empty when nothing is left. Callers that put it where a keyword
+    /// could be read (the start of a gantt line) prefix it.
+    /// </summary>
+    public static string Mermaid(string? text, int maxLength)
+    {
+        var sb = new StringBuilder(Math.Min(text?.Length ?? 0, maxLength));
+        foreach (char c in text ?? "")
+        {
+            if (sb.Length >= maxLength)
+            {
+                break;
+            }
+
+            sb.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '-' or ' ' ? c : '_');
+        }
+
+        return sb.ToString().Trim();
+    }
+
+    /// <summary>
     /// A link target taken from untrusted text, or null when it must not be linked. Only absolute http and https URLs
     /// without user info (<c>https://github.com@evil.example</c>) qualify; <c>javascript:</c>, <c>data:</c> and relative
     /// links do not. Every character that a Markdown link or table, a mention or Azure's command scanner could read

@@ -194,7 +194,7 @@ public sealed class BaselineAssertion : AssertionKind
 
                     if (judged.Picture is { } picture)
                     {
-                        judgement.Details.Add(picture);
+                        judgement.Pictures.Add(picture);
                     }
                 }
             }

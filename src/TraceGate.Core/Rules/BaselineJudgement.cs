@@ -1,10 +1,12 @@
 using System.Globalization;
+using TraceGate.Core.Model;
 using TraceGate.Core.Statistics;
 
 namespace TraceGate.Core.Rules;
 
-/// <summary>What one baseline budget concluded, in the words a reviewer needs.</summary>
-public sealed record BudgetJudgement(ChangeVerdict Verdict, string Text, string RowText, double Head, double Baseline, string? Picture);
+/// <summary>What one baseline budget concluded, in the words a reviewer needs; <see cref="Picture"/>, both sides'
+/// quantiles, for a budget that failed or warned.</summary>
+public sealed record BudgetJudgement(ChangeVerdict Verdict, string Text, string RowText, double Head, double Baseline, QuantileComparison? Picture);
 
 /// <summary>
 /// Judges one baseline budget of a rule statistically (issue 22): measures the statistic's change with the rule's
@@ -53,10 +55,14 @@ public static class BaselineJudgement
             _ => $"{measured}: within the budget",
         };
         string row = $"change {budget.Text}: {estimate}{interval}";
-        string? picture = verdict is ChangeVerdict.Regression or ChangeVerdict.NotShown
-            ? $"{budget.Stat}: " + Sparkline.Of(baseline, head, Quantities.FormatNanos)
-            : null;
+        var picture = verdict is ChangeVerdict.Regression or ChangeVerdict.NotShown ? Picture(budget.Stat, baseline, head) : null;
         return new BudgetJudgement(verdict, text, row, change.Head, change.Baseline, picture);
+    }
+
+    private static QuantileComparison Picture(string stat, IReadOnlyList<long> baseline, IReadOnlyList<long> head)
+    {
+        double[] b = Sparkline.QuantileValues(baseline), h = Sparkline.QuantileValues(head);
+        return new QuantileComparison(stat, baseline.Count, head.Count, Sparkline.Quantiles.Select((q, i) => new QuantilePoint(q, b[i], h[i])).ToList());
     }
 
     private static string Signed(double nanos) => (nanos >= 0 ? "+" : "-") + Quantities.FormatNanos(Math.Abs(nanos));

@@ -49,8 +49,11 @@ public sealed class RuleJudgement
     /// <summary>Why a budget could not be judged (too few spans, no baseline): the check is inconclusive.</summary>
     public List<string> Inconclusive { get; } = [];
 
-    /// <summary>What each judged budget measured, and the pictures of failing and warning ones.</summary>
+    /// <summary>What each judged budget measured.</summary>
     public List<string> Details { get; } = [];
+
+    /// <summary>Both sides' quantiles of each baseline budget that failed or warned, for the report's picture.</summary>
+    public List<QuantileComparison> Pictures { get; } = [];
 
     /// <summary><c>method: plain</c>: the comparison of two numbers as before; too few spans only warn.</summary>
     public bool Plain { get; }

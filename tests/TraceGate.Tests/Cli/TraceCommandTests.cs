@@ -85,4 +85,47 @@ public sealed class TraceCommandTests : IDisposable
         Golden.Match(File.ReadAllText(_ws.File("r.json")), "Cli/Cases/slow/report.json");
         Golden.Match(r.Out, "Cli/Cases/slow/console.txt");
     }
+
+    /// <summary>
+    /// The GitHub host's step summary is where Mermaid renders: the failing p95 budget is drawn as an xychart of both
+    /// sides' quantiles, the same diagram the publish job draws from the report read back (step-summary.md, see
+    /// ReportContractTests), while the check run's text (--summary-md: summary.md, above) keeps the sparkline.
+    /// </summary>
+    [Fact]
+    public void Check_SlowRunAsGitHubAction_StepSummaryDrawsTheQuantileChartTheReportReadBackDraws()
+    {
+        File.Copy(Path.Combine(Repo.Example, ".tracegate.yml"), _ws.File(".tracegate.yml"), overwrite: true);
+        Directory.CreateDirectory(_ws.File("artifacts/traces"));
+        Directory.CreateDirectory(_ws.File("artifacts/baseline"));
+        Copy("slow.pb", "artifacts/traces/run.pb");
+        Copy("baseline.pb", "artifacts/baseline/run.pb");
+        using var runner = new TempDir();
+        var env = new Dictionary<string, string?>
+        {
+            ["GITHUB_ACTIONS"] = "true",
+            ["GITHUB_EVENT_NAME"] = "push",
+            ["GITHUB_EVENT_PATH"] = runner.Write("event.json", "{}"),
+            ["GITHUB_REPOSITORY"] = "acme/payments",
+            ["GITHUB_WORKSPACE"] = _ws.Path,
+            ["GITHUB_STEP_SUMMARY"] = runner.File("summary.md"),
+            ["GITHUB_OUTPUT"] = runner.File("output.txt"),
+            ["INPUT_TOKEN"] = "",
+        };
+
+        var r = CliHarness.Run(_ws.Path, env, "check");
+
+        r.ExitCode.Should().Be(1, r.Out + r.Error);
+        File.Exists(runner.File("summary.md")).Should().BeTrue(r.Out + r.Error);
+        string live = File.ReadAllText(runner.File("summary.md"));
+        string readBack = File.ReadAllText(Path.Combine(Repo.Root, "tests", "TraceGate.Tests", "Cli", "Cases", "slow", "step-summary.md"));
+        var chart = XyCharts(live).Should().ContainSingle("one budget failed: p95").Which;
+        chart.Should().StartWith("```mermaid\nxychart-beta\n    title \"traces.apply-latency p95 - bars baseline n 30, line this run n 30\"\n")
+            .And.Contain("    x-axis \"quantile\" [p10, p25, p50, p75, p90, p95, p99]\n")
+            .And.Contain("    y-axis \"duration (ms)\" 0 --> 60\n");
+        XyCharts(readBack).Should().Equal(XyCharts(live), "the publish job draws what the live run drew");
+        File.ReadAllText(Path.Combine(Repo.Root, "tests", "TraceGate.Tests", "Cli", "Cases", "slow", "summary.md")).Should().NotContain("```mermaid").And.Contain("p95\\: quantiles p10 p25 p50 p75 p90 p95 p99 on one scale", "the check run's text cannot draw: a sparkline");
+    }
+
+    private static List<string> XyCharts(string markdown) =>
+        System.Text.RegularExpressions.Regex.Matches(markdown, "```mermaid\nxychart-beta\n.*?```\n", System.Text.RegularExpressions.RegexOptions.Singleline).Select(m => m.Value).ToList();
 }

@@ -2,7 +2,9 @@ using FluentAssertions;
 using TraceGate.Core.Gates;
 using TraceGate.Core.Model;
 using TraceGate.Core.Policy;
+using TraceGate.Core.Rendering;
 using TraceGate.Core.Rules;
+using TraceGate.Core.Statistics;
 using TraceGate.Core.Traces;
 
 namespace TraceGate.Tests.Gates;
@@ -55,11 +57,20 @@ public sealed class BaselineGateTests
     [Fact]
     public void Baseline_WhenTheWholeIntervalIsOverBudgetAndFloor_Fails()
     {
-        var check = Judge(Policy("{ p95: '<= +10%', min-change: 2ms }"), Durations(1, 300, 20, factor: 1.5), Durations(2, 300, 20));
+        long[] head = Durations(1, 300, 20, factor: 1.5), baseline = Durations(2, 300, 20);
+        var check = Judge(Policy("{ p95: '<= +10%', min-change: 2ms }"), head, baseline);
         check.Outcome.Should().Be(Outcome.Fail);
         check.Message.Should().StartWith("p95 changed +").And.Contain("(95% CI +").And.Contain("n = 300 baseline, 300 this run; bootstrap of 2000 resamples")
             .And.Contain("budget <= +10%, floor 2ms: the whole interval is over the budget and the floor");
-        check.Details.Should().Contain(d => d.StartsWith("p95: quantiles p10 p25 p50 p75 p90 p95 p99 on one scale from 0 to ", StringComparison.Ordinal) && d.Contains("baseline ", StringComparison.Ordinal) && d.Contains(", this run ", StringComparison.Ordinal));
+        // The picture: both sides' nearest-rank quantiles of the samples the budget judged, with each side's n.
+        var picture = check.Quantiles.Should().ContainSingle().Which;
+        picture.Stat.Should().Be("p95");
+        (picture.BaselineSpans, picture.HeadSpans).Should().Be((300L, 300L));
+        picture.Points.Select(p => p.Percentile).Should().Equal(10, 25, 50, 75, 90, 95, 99);
+        picture.Points.Select(p => p.Baseline).Should().Equal(Sparkline.QuantileValues(baseline));
+        picture.Points.Select(p => p.Head).Should().Equal(Sparkline.QuantileValues(head));
+        picture.Points.Single(p => p.Percentile == 95).Head.Should().Be(NearestRank(head, 95));
+        QuantileChart.Text(picture).Should().StartWith("p95: quantiles p10 p25 p50 p75 p90 p95 p99 on one scale from 0 to ").And.Contain("baseline ").And.Contain(", this run ");
         check.Offenders.Should().NotBeEmpty("a failing timing budget names the slowest spans");
     }
 
@@ -70,6 +81,13 @@ public sealed class BaselineGateTests
         var check = Judge(Policy("{ p50: '<= +10%', min-change: 0ms, min-samples: 10 }"), Durations(3, 25, 20, factor: 1.15), Durations(4, 25, 20));
         check.Outcome.Should().Be(Outcome.Warn, check.Message);
         check.Message.Should().Contain("p50 changed +").And.Contain("Hodges-Lehmann shift, exact interval").And.Contain("not shown to exceed");
+        check.Quantiles.Should().ContainSingle("a warning budget gets its picture too").Which.Stat.Should().Be("p50");
+    }
+
+    private static double NearestRank(long[] values, int percentile)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[(int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1];
     }
 
     [Fact]
@@ -79,6 +97,7 @@ public sealed class BaselineGateTests
         var check = Judge(Policy("{ p95: '<= +10%' }"), Durations(5, 200, 0.4, sigma: 0.1), Durations(6, 200, 0.2, sigma: 0.1));
         check.Outcome.Should().Be(Outcome.Pass, check.Message);
         check.Stats.Single(s => s.Stat == "p95").Budget.Should().StartWith("change <= +10%: +");
+        check.Quantiles.Should().BeEmpty("only a budget that failed or warned gets a picture");
     }
 
     [Fact]

@@ -71,4 +71,71 @@ public sealed class MarkdownReportTests
     {
         ValueRow(url).Should().NotContain("](").And.Contain("INC-1");
     }
+
+    private static QuantileComparison Picture(double scale) => new("p95", 200, 180,
+        [.. new[] { 10, 25, 50, 75, 90, 95, 99 }.Select((p, i) => new QuantilePoint(p, (i + 1) * 1_000_000 * scale, (i + 2) * 1_500_000 * scale))]);
+
+    private static Report WithPicture(Check check) => new(Conclusion.Failure, [check], new Dictionary<string, EvidenceValue>(), [], []);
+
+    [Fact]
+    public void Render_FailingBudgetWhereMermaidRenders_DrawsBothSidesQuantilesAsAnXyChart()
+    {
+        var check = new Check("traces.apply-latency", Outcome.Fail, "p95 changed +80%") { Quantiles = [Picture(1)] };
+
+        string md = MarkdownReport.Render(WithPicture(check), 1_000_000, mermaid: true);
+
+        md.Should().Contain("""
+            ```mermaid
+            xychart-beta
+                title "traces.apply-latency p95 - bars baseline n 200, line this run n 180"
+                x-axis "quantile" [p10, p25, p50, p75, p90, p95, p99]
+                y-axis "duration (ms)" 0 --> 12
+                bar [1, 2, 3, 4, 5, 6, 7]
+                line [3, 4.5, 6, 7.5, 9, 10.5, 12]
+            ```
+            """ + "\n");
+        md.Should().NotContain("quantiles p10", "where Mermaid renders the chart replaces the sparkline");
+    }
+
+    [Fact]
+    public void Render_FailingBudgetWhereMermaidDoesNotRender_ShowsTheSparkline()
+    {
+        var check = new Check("traces.apply-latency", Outcome.Fail, "p95 changed +80%") { Quantiles = [Picture(1)] };
+
+        string md = MarkdownReport.Render(WithPicture(check), 1_000_000, mermaid: false);
+
+        md.Should().NotContain("```mermaid").And.Contain("  - p95\\: quantiles p10 p25 p50 p75 p90 p95 p99 on one scale from 0 to 12ms\\: baseline ▂▂▃▃▄▅▅, this run ▃▄▅▅▆▇█\n");
+    }
+
+    [Fact]
+    public void Render_SubMillisecondQuantiles_DrawTheAxisInMicroseconds()
+    {
+        var check = new Check("traces.fast", Outcome.Warn, "p95 up") { Quantiles = [Picture(0.01)] };
+
+        string md = MarkdownReport.Render(WithPicture(check) with { Conclusion = Conclusion.Success }, 1_000_000, mermaid: true);
+
+        md.Should().Contain("    y-axis \"duration (µs)\" 0 --> 120\n").And.Contain("    line [30, 45, 60, 75, 90, 105, 120]\n");
+    }
+
+    /// <summary>A check id is the policy's (or a fork's report's, though the reader refuses such ids): whatever it holds,
+    /// it cannot end the title's quotes, the line or the code block, nor start a directive, a click or HTML.</summary>
+    [Theory]
+    [InlineData("traces.x\" \n```\n%%{init: {'theme':'dark'}}%%")]
+    [InlineData("traces.<img src=x onerror=alert(1)>")]
+    [InlineData("traces.a\"]\n    click a call evil()")]
+    [InlineData("traces.x #quot; @octocat ##vso[task.complete result=Succeeded;]")]
+    public void Render_HostileCheckIdInTheChart_StaysInertInTheDiagram(string id)
+    {
+        var check = new Check(id, Outcome.Fail, "p95 changed") { Quantiles = [Picture(1)] };
+
+        string md = MarkdownReport.Render(WithPicture(check), 1_000_000, mermaid: true);
+
+        var block = System.Text.RegularExpressions.Regex.Match(md, "```mermaid\n(.*?)```\n", System.Text.RegularExpressions.RegexOptions.Singleline);
+        block.Success.Should().BeTrue(md);
+        var lines = block.Groups[1].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(6, "the id cannot add a line to the diagram");
+        lines[1].Should().MatchRegex("^    title \"[A-Za-z0-9_./ -]+ p95 - bars baseline n 200, line this run n 180\"$");
+        block.Groups[1].Value.Should().NotContainAny("%%", "<", "#", "@", "`", "\"]");
+        System.Text.RegularExpressions.Regex.Count(md, "```").Should().Be(2, "one code block, opened and closed once");
+    }
 }

@@ -75,6 +75,30 @@ public sealed class ReportContractTests
         JsonReport.Render(report).Should().Be(written, "writing what was read gives the same report");
     }
 
+    /// <summary>
+    /// Where Mermaid renders (the step summary, a PR comment) a report read back draws the same pictures: the golden
+    /// step-summary.md is render(read(write(report))) with Mermaid, and TraceCommandTests holds the GitHub host's live
+    /// step summary to its diagrams, so the fork flow's publish job draws what the live run drew.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GoldenCases))]
+    public void GoldenReport_ReadBack_DrawsTheSameMermaidPicturesWhereMermaidRenders(string name)
+    {
+        string written = File.ReadAllText(CaseFile(name, "report.json")).Replace("\"{version}\"", $"\"{TraceGate.Cli.ToolVersion.Version}\"", StringComparison.Ordinal);
+        var report = JsonReportReader.Read(written);
+        Golden.Match(MarkdownReport.Render(report, 1_000_000, mermaid: true), $"Cli/Cases/{name}/step-summary.md");
+    }
+
+    [Fact]
+    public void Quantiles_WithFallingPercentiles_AreRefusedNamingThePoint()
+    {
+        // The schema cannot say "rising"; the reader does: a chart's x-axis is p10 < p25 < … as the writer writes it.
+        var report = JsonNode.Parse(File.ReadAllText(CaseFile("slow", "report.json")))!.AsObject();
+        WithQuantiles(report)["quantiles"]![0]!["points"]![1]!["p"] = 10;
+        var read = () => JsonReportReader.Read(report.ToJsonString());
+        read.Should().Throw<JsonReportException>().Which.Path.Should().Be(CheckPath(report, WithQuantiles(report)) + ".quantiles[0].points[1].p");
+    }
+
     [Fact]
     public void Schema_IdPatterns_AreThePolicyLoaders()
     {
@@ -114,6 +138,15 @@ public sealed class ReportContractTests
         ["link template without {value}"] = ("payments", r => r["policy"]!["links"]!["incident"] = "https://evil.example/", r => "$.policy.links.incident"),
         ["conclusion unknown"] = ("payments", r => r["conclusion"] = "passed", r => "$.conclusion"),
         ["checklist line negative"] = ("untouched", r => r["checklist"]!["items"]![0]!["line"] = -1, r => "$.checklist.items[0].line"),
+        ["quantile stat not a duration statistic"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["stat"] = "count", r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0].stat"),
+        ["quantile unit unknown"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["unit"] = "ms", r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0].unit"),
+        ["quantile side without spans"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["headSpans"] = 0, r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0].headSpans"),
+        ["quantile duration negative"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["points"]![0]!["baseline"] = -1, r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0].points[0].baseline"),
+        ["quantile duration a string (a Mermaid line)"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["points"]![0]!["head"] = "1]\n```\n<img src=x>", r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0].points[0].head"),
+        ["quantile percentile over 100"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["points"]![6]!["p"] = 101, r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0].points[6].p"),
+        ["quantile points unbounded"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["points"] = new JsonArray(Enumerable.Range(1, 21).Select(p => (JsonNode)new JsonObject { ["p"] = p, ["baseline"] = 1, ["head"] = 2 }).ToArray()), r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0].points"),
+        ["quantile without points"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["points"] = new JsonArray(), r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0].points"),
+        ["unknown member in a quantile picture"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["title"] = "x", r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0]"),
         ["trailers not an array"] = ("payments", r => r["trailers"] = "INC: x", r => "$.trailers"),
     };
 
@@ -167,6 +200,8 @@ public sealed class ReportContractTests
     private static JsonObject Located(JsonObject report) => report["checks"]!.AsArray().First(c => c!["location"] is not null)!.AsObject();
 
     private static JsonObject WithStats(JsonObject report) => report["checks"]!.AsArray().First(c => c!["stats"] is not null)!.AsObject();
+
+    private static JsonObject WithQuantiles(JsonObject report) => report["checks"]!.AsArray().First(c => c!["quantiles"] is not null)!.AsObject();
 
     private static JsonObject WithOffenders(JsonObject report) => report["checks"]!.AsArray().First(c => c!["offenders"] is not null)!.AsObject();
 
