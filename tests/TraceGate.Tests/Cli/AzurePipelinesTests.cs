@@ -127,6 +127,33 @@ public sealed class AzurePipelinesTests : IDisposable
         Json(thread)["status"]!.GetValue<string>().Should().Be("closed");
     }
 
+    /// <summary>
+    /// A PR build whose only undecided check is the latency rule's baseline budget with too few spans (min-samples
+    /// 100000): nothing failed, so the run is inconclusive end to end: the PR status is notApplicable (Azure DevOps's
+    /// neutral, which a status policy neither passes nor blocks on), validated by prism against the Git REST API 7.1
+    /// description, the thread says why, the task exits 0.
+    /// </summary>
+    [Fact]
+    public void PullRequestBuild_WhenOnlyABaselineBudgetIsInconclusive_PostsTheStatusNotApplicable()
+    {
+        string policy = _ws.File(".tracegate.yml");
+        string text = File.ReadAllText(policy);
+        const string budget = "baseline: { p95: '<= +10%', min-change: 2ms }";
+        text.Should().Contain(budget, "the example's latency rule has the statistical budget");
+        File.WriteAllText(policy, text.Replace(budget, "baseline: { p95: '<= +10%', min-change: 2ms, min-samples: 100000 }", StringComparison.Ordinal));
+
+        var r = Run(Env());
+
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        r.Out.Should().Contain("inconclusive  traces.apply-latency").And.Contain("at least 100000 (min-samples)");
+        _http.Requests.Should().OnlyContain(q => q.Status < 300, "prism accepted every request: " + string.Join("\n", _http.Requests.Select(q => $"{q.Method} {q.PathAndQuery} {q.Status} {q.ResponseBody}")));
+        var status = Json(_http.Writes.Single(w => w.PathAndQuery.StartsWith($"{Base}/pullRequests/17/statuses", StringComparison.Ordinal)));
+        status["state"]!.GetValue<string>().Should().Be("notApplicable");
+        status["description"]!.GetValue<string>().Should().MatchRegex("^TraceGate inconclusive: 1 of [0-9]+ checks could not be judged, none failed");
+        var thread = _http.Writes.Single(w => w.Method == "POST" && w.PathAndQuery.StartsWith($"{Base}/pullRequests/17/threads", StringComparison.Ordinal));
+        Json(thread)["comments"]![0]!["content"]!.GetValue<string>().Should().StartWith("<!-- tracegate:TraceGate -->\n## ❔ TraceGate: inconclusive (1 check could not be judged, none failed)");
+    }
+
     [Fact]
     public void PullRequestBuild_WritesLoggingCommandsEscapedAsTheAgentRequires()
     {

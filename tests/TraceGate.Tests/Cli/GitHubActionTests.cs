@@ -152,6 +152,30 @@ public sealed class GitHubActionTests : IDisposable
         r.Out.Should().Contain("::error title=TraceGate evidence.rollback::Rollback is missing");
     }
 
+    /// <summary>
+    /// A live run whose only undecided check is a timing budget with too few spans (30 apply spans, min-samples 1000):
+    /// nothing failed, so the run is inconclusive end to end: the check run completes neutral through prism (validated
+    /// against GitHub's API description), the outputs say inconclusive and name the check, the step exits 0.
+    /// </summary>
+    [Fact]
+    public void Run_WhenOnlyATimingBudgetIsInconclusive_CompletesTheCheckRunNeutralAndExitsZero()
+    {
+        _ws.Write(".tracegate.yml", "traces:\n  files: ['traces/*.pb']\n  rules:\n    - id: apply-latency\n      select: span[name=\"apply\"]\n"
+            + "      duration: { p95: '<= 1s' }\n      min-samples: 1000\n");
+
+        var r = Run(Env());
+
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        r.Out.Should().Contain("inconclusive  traces.apply-latency").And.Contain("at least 1000 (min-samples) are needed");
+        var complete = Json(_http.Writes.Last(w => w.Method == "PATCH"));
+        complete["status"]!.GetValue<string>().Should().Be("completed");
+        complete["conclusion"]!.GetValue<string>().Should().Be("neutral");
+        complete["output"]!["title"]!.GetValue<string>().Should().StartWith("Inconclusive: 1 of ");
+        _http.Writes.Should().OnlyContain(w => w.Status < 300, "prism validates the neutral conclusion against GitHub's API description");
+        var output = File.ReadAllText(_runner.File("output.txt"));
+        output.Should().MatchRegex("conclusion<<ghadelimiter_[0-9a-f]{32}\ninconclusive\n").And.MatchRegex("inconclusive-checks<<ghadelimiter_[0-9a-f]{32}\ntraces.apply-latency\n");
+    }
+
     [Fact]
     public void Run_FailOnNever_ExitsZeroOnAFailedGate()
     {
