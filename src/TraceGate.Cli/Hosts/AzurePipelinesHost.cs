@@ -57,7 +57,7 @@ public sealed class AzurePipelinesHost(Func<HttpMessageHandler>? handlerFactory 
             var repository = Var(env, "BUILD_REPOSITORY_ID") ?? throw new UserInputException("BUILD_REPOSITORY_ID is not set");
             var api = _api = new AzureDevOpsApi(new Uri(collection), project, repository, token,
                 new RetryHandler(handlerFactory?.Invoke() ?? new SocketsHttpHandler(), retry ?? new RetryPolicy(),
-                    m => ctx.Out.WriteLine("tracegate: " + GitHubActionsHost.Scrub(m, token))));
+                    m => ctx.Out.WriteLine("tracegate: " + Tokens.Scrub(m, token))));
             System.Text.Json.JsonElement pr;
             List<(string Id, string Message)> commits;
             try
@@ -68,7 +68,7 @@ public sealed class AzurePipelinesHost(Func<HttpMessageHandler>? handlerFactory 
             catch (Exception e) when (e is AzureDevOpsException or HttpRequestException)
             {
                 // The PR is input that cannot be read (a token without access, an API down through the retries): exit 2.
-                throw new UserInputException("reading the pull request failed: " + GitHubActionsHost.Scrub(e.Message, token));
+                throw new UserInputException("reading the pull request failed: " + Tokens.Scrub(e.Message, token));
             }
 
             string body = pr.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "";
@@ -96,14 +96,18 @@ public sealed class AzurePipelinesHost(Func<HttpMessageHandler>? handlerFactory 
         return new PlatformInput(ctx with { CurrentDirectory = _workspace }, TraceGateSettings.Bind(env, given), fetched);
     }
 
-    public void WriteLocal(RunContext ctx, Report report)
+    /// <summary>The report and summary under the agent's temporary folder (the summary attached to the run, up to
+    /// 1 MiB), logissue annotations and output variables.</summary>
+    public LocalOutputs Outputs(RunContext ctx, Report report)
     {
-        if (!_isPr)
+        string dir = Path.Combine(Var(ctx.Environment, "AGENT_TEMPDIRECTORY") ?? Path.Combine(_workspace, ".tracegate"), "tracegate");
+        return new LocalOutputs
         {
-            ctx.Out.WriteLine($"tracegate: this build is not for a pull request (BUILD_REASON={Untrusted.Line(Var(ctx.Environment, "BUILD_REASON") ?? "unset", 50)}): trace gates ran, evidence was skipped");
-        }
-
-        WriteLocal(ctx, report, _workspace);
+            Before = _isPr ? [] : [$"tracegate: this build is not for a pull request (BUILD_REASON={Untrusted.Line(Var(ctx.Environment, "BUILD_REASON") ?? "unset", 50)}): trace gates ran, evidence was skipped"],
+            Report = new OutputFile(Path.Combine(dir, "report.json")),
+            Summary = new SummaryFile(new OutputFile(Path.Combine(dir, "summary.md")), Limit: 1_000_000),
+            Commands = new AzureStepCommands(),
+        };
     }
 
     public bool Publish(RunContext ctx, Report report) =>
@@ -135,33 +139,12 @@ public sealed class AzurePipelinesHost(Func<HttpMessageHandler>? handlerFactory 
         }
         catch (Exception e) when (e is AzureDevOpsException or HttpRequestException)
         {
-            ctx.Out.WriteLine(LoggingCommands.Warning("publishing to Azure DevOps failed: " + GitHubActionsHost.Scrub(e.Message, token)
+            ctx.Out.WriteLine(LoggingCommands.Warning("publishing to Azure DevOps failed: " + Tokens.Scrub(e.Message, token)
                 + (e is AzureDevOpsException { Status: 401 or 403 } ? ". Give the build service 'Contribute to pull requests' on the repository." : "")
                 + " The verdict is in the summary and the JSON report."));
-            ctx.Error.WriteLine("tracegate: error: publishing to Azure DevOps failed: " + Untrusted.Line(GitHubActionsHost.Scrub(e.Message, token), 500));
+            ctx.Error.WriteLine("tracegate: error: publishing to Azure DevOps failed: " + Untrusted.Line(Tokens.Scrub(e.Message, token), 500));
             return false;
         }
-    }
-
-    private static void WriteLocal(RunContext ctx, Report report, string workspace)
-    {
-        string dir = Path.Combine(Var(ctx.Environment, "AGENT_TEMPDIRECTORY") ?? Path.Combine(workspace, ".tracegate"), "tracegate");
-        Directory.CreateDirectory(dir);
-        string json = Path.Combine(dir, "report.json");
-        string md = Path.Combine(dir, "summary.md");
-        File.WriteAllText(json, JsonReport.Render(report));
-        File.WriteAllText(md, MarkdownReport.Render(report, 1_000_000));
-        ctx.Out.Write(ConsoleReport.Render(report, color: false));
-        foreach (var check in report.Checks.Where(c => c.Outcome is Outcome.Fail or Outcome.Warn or Outcome.Inconclusive))
-        {
-            ctx.Out.WriteLine(LoggingCommands.LogIssue(check));
-        }
-
-        ctx.Out.WriteLine(LoggingCommands.UploadSummary(md));
-        ctx.Out.WriteLine(LoggingCommands.SetOutput("conclusion", report.Conclusion.Name()));
-        ctx.Out.WriteLine(LoggingCommands.SetOutput("report", json));
-        ctx.Out.WriteLine(LoggingCommands.SetOutput("failed-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Fail).Select(c => c.Id))));
-        ctx.Out.WriteLine(LoggingCommands.SetOutput("inconclusive-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Inconclusive).Select(c => c.Id))));
     }
 
     /// <summary>Title, source branch and author from the PR object.</summary>
@@ -190,7 +173,7 @@ public sealed class AzurePipelinesHost(Func<HttpMessageHandler>? handlerFactory 
         }
         catch (Exception e) when (e is AzureDevOpsException or HttpRequestException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
         {
-            return (null, $"the Azure DevOps API did not give {what}: {GitHubActionsHost.Scrub(e.Message, token)}");
+            return (null, $"the Azure DevOps API did not give {what}: {Tokens.Scrub(e.Message, token)}");
         }
     }
 

@@ -46,7 +46,7 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
         _eventName = env.GetValueOrDefault("GITHUB_EVENT_NAME") ?? "";
         string token = _inputs.Token;
         _api = token.Length > 0
-            ? new GitHubApi(apiUrl, token, new RetryHandler(handlerFactory?.Invoke() ?? new SocketsHttpHandler(), retry ?? new RetryPolicy(), m => ctx.Out.WriteLine("tracegate: " + Scrub(m, token))))
+            ? new GitHubApi(apiUrl, token, new RetryHandler(handlerFactory?.Invoke() ?? new SocketsHttpHandler(), retry ?? new RetryPolicy(), m => ctx.Out.WriteLine("tracegate: " + Tokens.Scrub(m, token))))
             : null;
         _detailsUrl = env.GetValueOrDefault("GITHUB_SERVER_URL") is { } server && env.GetValueOrDefault("GITHUB_RUN_ID") is { } runId
             ? $"{server.TrimEnd('/')}/{_owner}/{_repo}/actions/runs/{runId}"
@@ -57,28 +57,36 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
         return _inputs.Mode == "publish" ? ReadArtifact(ctx) : ReadPullRequest(ctx);
     }
 
-    public void WriteLocal(RunContext ctx, Report report)
+    /// <summary>The report under .tracegate (in mode evaluate, with event.json in the artifact folder), the step
+    /// summary (up to 1 MiB, with Mermaid charts), annotations and $GITHUB_OUTPUT.</summary>
+    public LocalOutputs Outputs(RunContext ctx, Report report)
     {
-        string reportPath = Path.Combine(_workspace, _inputs.Mode == "evaluate" ? ArtifactDir : ".tracegate", "report.json");
-        WriteLocal(ctx, report, reportPath);
-        if (_inputs.Mode == "evaluate")
+        var env = ctx.Environment;
+        bool evaluate = _inputs.Mode == "evaluate";
+        return new LocalOutputs
         {
+            Report = new OutputFile(Path.Combine(_workspace, evaluate ? ArtifactDir : ".tracegate", "report.json")),
+            Summary = env.GetValueOrDefault("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary
+                ? new SummaryFile(new OutputFile(summary), Append: true, Limit: 1_000_000, Mermaid: true)
+                : null,
+            Commands = new GitHubStepCommands(env.GetValueOrDefault("GITHUB_OUTPUT") is { Length: > 0 } output ? output : null),
             // What the publish step needs, written next to the report: upload the folder as an artifact.
-            var meta = JsonText.Object(w =>
-            {
-                w.WriteString("repository", $"{_owner}/{_repo}");
-                w.WriteString("head_sha", _headSha);
-                if (_number is { } num)
-                {
-                    w.WriteNumber("pull_number", num);
-                }
-
-                w.WriteString("check_name", _inputs.CheckName);
-            }, indented: true);
-            File.WriteAllText(Path.Combine(_workspace, ArtifactDir, "event.json"), meta);
-            ctx.Out.WriteLine($"tracegate: mode evaluate: wrote {ArtifactDir}/report.json and event.json; upload {ArtifactDir} as an artifact for the publish workflow");
-        }
+            Artifacts = evaluate ? [(Path.Combine(_workspace, ArtifactDir, "event.json"), ArtifactEvent())] : [],
+            After = evaluate ? [$"tracegate: mode evaluate: wrote {ArtifactDir}/report.json and event.json; upload {ArtifactDir} as an artifact for the publish workflow"] : [],
+        };
     }
+
+    private string ArtifactEvent() => JsonText.Object(w =>
+    {
+        w.WriteString("repository", $"{_owner}/{_repo}");
+        w.WriteString("head_sha", _headSha);
+        if (_number is { } num)
+        {
+            w.WriteNumber("pull_number", num);
+        }
+
+        w.WriteString("check_name", _inputs.CheckName);
+    }, indented: true);
 
     public bool Publish(RunContext ctx, Report report)
     {
@@ -232,7 +240,7 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
         }
         catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
         {
-            ctx.Out.WriteLine(WorkflowCommands.Warning($"no comment: listing the open pull requests from {Untrusted.Line(headOwner, 100)}:{Untrusted.Line(headBranch, 200)} failed ({Untrusted.Line(Scrub(e.Message, token), 300)}). The check run is posted."));
+            ctx.Out.WriteLine(WorkflowCommands.Warning($"no comment: listing the open pull requests from {Untrusted.Line(headOwner, 100)}:{Untrusted.Line(headBranch, 200)} failed ({Untrusted.Line(Tokens.Scrub(e.Message, token), 300)}). The check run is posted."));
             return null;
         }
 
@@ -283,7 +291,7 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
         {
             // The PR is input that cannot be read: a token without pull-requests: read, or an API that stayed down
             // through the retries. The user can act on it, so exit 2 with what was asked and what came back.
-            throw new UserInputException($"reading PR #{number} from the GitHub API failed: {Scrub(e.Message, inputs.Token)} (the token needs pull-requests: read)");
+            throw new UserInputException($"reading PR #{number} from the GitHub API failed: {Tokens.Scrub(e.Message, inputs.Token)} (the token needs pull-requests: read)");
         }
 
         string? body = fresh.TryGetProperty("body", out var fb) && fb.ValueKind == JsonValueKind.String ? fb.GetString() : "";
@@ -318,7 +326,7 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
         }
         catch (Exception e) when (e is HttpRequestException or Octokit.ApiException or JsonException or InvalidOperationException or KeyNotFoundException)
         {
-            return (null, $"the GitHub API did not list the changed files (GET /{path}): {Scrub(e.Message, inputs.Token)}");
+            return (null, $"the GitHub API did not list the changed files (GET /{path}): {Tokens.Scrub(e.Message, inputs.Token)}");
         }
     }
 
@@ -361,41 +369,15 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
         catch (Octokit.ForbiddenException e)
         {
             ctx.Out.WriteLine(WorkflowCommands.Warning(
-                $"the token cannot write checks ({Scrub(e.Message, inputs.Token)}): this is usual for pull requests from forks. The verdict is in the step summary and the exit code. "
+                $"the token cannot write checks ({Tokens.Scrub(e.Message, inputs.Token)}): this is usual for pull requests from forks. The verdict is in the step summary and the exit code. "
                 + "To post it, run mode: evaluate on pull_request and mode: publish on workflow_run (see the README)."));
             return true;
         }
         catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
         {
-            ctx.Error.WriteLine("tracegate: error: publishing to GitHub failed: " + Untrusted.Line(Scrub(e.Message, inputs.Token), 500)
+            ctx.Error.WriteLine("tracegate: error: publishing to GitHub failed: " + Untrusted.Line(Tokens.Scrub(e.Message, inputs.Token), 500)
                 + ". The verdict is in the step summary and the JSON report.");
             return false;
-        }
-    }
-
-    private static void WriteLocal(RunContext ctx, Report report, string reportPath)
-    {
-        var env = ctx.Environment;
-        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
-        File.WriteAllText(reportPath, JsonReport.Render(report));
-        if (env.GetValueOrDefault("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
-        {
-            // The step summary takes up to 1 MiB.
-            File.AppendAllText(summary, MarkdownReport.Render(report, 1_000_000, mermaid: true));
-        }
-
-        if (env.GetValueOrDefault("GITHUB_OUTPUT") is { Length: > 0 } output)
-        {
-            WorkflowCommands.SetOutput(output, "conclusion", report.Conclusion.Name());
-            WorkflowCommands.SetOutput(output, "report", reportPath);
-            WorkflowCommands.SetOutput(output, "failed-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Fail).Select(c => c.Id)));
-            WorkflowCommands.SetOutput(output, "inconclusive-checks", string.Join(',', report.Checks.Where(c => c.Outcome == Outcome.Inconclusive).Select(c => c.Id)));
-        }
-
-        ctx.Out.Write(ConsoleReport.Render(report, color: false));
-        foreach (var check in report.Checks.Where(c => c.Outcome is Outcome.Fail or Outcome.Warn or Outcome.Inconclusive))
-        {
-            ctx.Out.WriteLine(WorkflowCommands.Annotation(check));
         }
     }
 
@@ -428,8 +410,4 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
             throw new UserInputException($"{path}: line {e.LineNumber + 1}: the event payload is not JSON: {e.Message}");
         }
     }
-
-    /// <summary>Removes the token from any text before it is printed.</summary>
-    public static string Scrub(string text, string token) =>
-        token.Length >= 4 ? text.Replace(token, "***", StringComparison.Ordinal) : text;
 }

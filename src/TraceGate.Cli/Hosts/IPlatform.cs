@@ -5,8 +5,8 @@ namespace TraceGate.Cli.Hosts;
 
 /// <summary>
 /// One CI platform (the command line, GitHub Actions, Azure Pipelines) behind one seam: it reads its context and
-/// evidence, writes the verdict where its users read it without the API, and publishes it. The order, the exit
-/// codes and the commit cap are <see cref="PlatformRunner"/>'s, the same for every platform.
+/// evidence, says where its users read the verdict without the API, and publishes it. Writing the verdict, the order,
+/// the exit codes and the commit cap are <see cref="PlatformRunner"/>'s, the same for every platform.
 /// </summary>
 public interface IPlatform : IDisposable
 {
@@ -18,9 +18,10 @@ public interface IPlatform : IDisposable
     /// must fix.</summary>
     PlatformInput Read(RunContext ctx);
 
-    /// <summary>Writes the verdict locally: the JSON report, the Markdown summary (step summary), the step's
-    /// outputs, annotations and the console report. Runs before <see cref="Publish"/>, so the verdict is never lost.</summary>
-    void WriteLocal(RunContext ctx, Report report);
+    /// <summary>Says what to write locally and where: the JSON report, the Markdown summary (step summary), the
+    /// platform's commands (annotations, step outputs). <see cref="VerdictWriter"/> writes it before
+    /// <see cref="Publish"/>, the same way for every platform, so the verdict is never lost.</summary>
+    LocalOutputs Outputs(RunContext ctx, Report report);
 
     /// <summary>Publishes the verdict (check run, PR status, comment); false when publishing failed after retries.</summary>
     bool Publish(RunContext ctx, Report report);

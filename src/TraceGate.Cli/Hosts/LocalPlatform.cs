@@ -1,6 +1,5 @@
 using TraceGate.Cli.Settings;
 using TraceGate.Core.Model;
-using TraceGate.Core.Rendering;
 
 namespace TraceGate.Cli.Hosts;
 
@@ -15,20 +14,14 @@ public sealed class LocalPlatform(TraceGateSettings settings) : IPlatform
 
     public PlatformInput Read(RunContext ctx) => new(ctx, settings);
 
-    public void WriteLocal(RunContext ctx, Report report)
+    /// <summary>The files the options name (a path that cannot be written is the user's input error) and the console
+    /// report, coloured on a terminal.</summary>
+    public LocalOutputs Outputs(RunContext ctx, Report report) => new()
     {
-        if (settings.ReportJson is { } jsonPath)
-        {
-            WriteFile(ctx, jsonPath, JsonReport.Render(report));
-        }
-
-        if (settings.SummaryMd is { } mdPath)
-        {
-            WriteFile(ctx, mdPath, MarkdownReport.Render(report));
-        }
-
-        ctx.Out.Write(ConsoleReport.Render(report, ctx.UseColor));
-    }
+        Report = settings.ReportJson is { } json ? new OutputFile(ctx.Resolve(json), json) : null,
+        Summary = settings.SummaryMd is { } md ? new SummaryFile(new OutputFile(ctx.Resolve(md), md)) : null,
+        Color = ctx.UseColor,
+    };
 
     public bool Publish(RunContext ctx, Report report) => true;
 
@@ -38,19 +31,5 @@ public sealed class LocalPlatform(TraceGateSettings settings) : IPlatform
 
     public void Dispose()
     {
-    }
-
-    private static void WriteFile(RunContext ctx, string path, string content)
-    {
-        var full = ctx.Resolve(path);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllText(full, content);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{path}: cannot write the report: {e.Message}");
-        }
     }
 }

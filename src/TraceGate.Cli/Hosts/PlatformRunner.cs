@@ -21,7 +21,7 @@ public static class PlatformRunner
         {
             var input = platform.Read(ctx);
             var report = input.Verdict ?? CheckRunner.Run(input.Context, input.Settings, input.Fetched).Report;
-            platform.WriteLocal(ctx, report);
+            VerdictWriter.Write(ctx, report, platform.Outputs(ctx, report));
             bool published = platform.Publish(ctx, report);
             int exit = ExitCode(report, published, platform.FailOnFailure);
             platform.Complete(ctx, report, exit);

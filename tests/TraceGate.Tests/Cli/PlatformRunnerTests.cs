@@ -65,6 +65,20 @@ public sealed class PlatformRunnerTests
     }
 
     [Fact]
+    public void Run_WritesWhatThePlatformAsksForBeforeItPublishes()
+    {
+        using var ws = new TempDir();
+        var platform = new SpyPlatform(Failed, published: false) { ReportPath = ws.File("out/report.json") };
+        var ctx = Context(ws.Path);
+
+        PlatformRunner.Run(platform, ctx).Should().Be(ExitCodes.PublishFailed);
+
+        platform.ReportWrittenBeforePublish.Should().BeTrue("the runner writes the verdict before the platform publishes");
+        File.ReadAllText(ws.File("out/report.json")).Should().Contain("\"conclusion\": \"failure\"");
+        ctx.Out.ToString().Should().StartWith("TraceGate FAILED", "the console report is the runner's, for every platform");
+    }
+
+    [Fact]
     public void Run_WhenTheGateFailsWithFailOnNever_PublishesAndExitsZero()
     {
         var platform = new SpyPlatform(Failed, published: true) { FailOnFailure = false };
@@ -118,11 +132,22 @@ public sealed class PlatformRunnerTests
             return ReadFails ? throw new UserInputException("no context") : new PlatformInput(ctx, new TraceGateSettings()) { Verdict = verdict };
         }
 
-        public void WriteLocal(RunContext ctx, Report report) => Calls.Add("write-local " + report.Conclusion.ToString().ToLowerInvariant());
+        /// <summary>Where the spy asks the runner to write the JSON report; null for none.</summary>
+        public string? ReportPath { get; init; }
+
+        /// <summary>Whether the report was on disk when the runner asked the spy to publish.</summary>
+        public bool ReportWrittenBeforePublish { get; private set; }
+
+        public LocalOutputs Outputs(RunContext ctx, Report report)
+        {
+            Calls.Add("write-local " + report.Conclusion.ToString().ToLowerInvariant());
+            return new LocalOutputs { Report = ReportPath is null ? null : new OutputFile(ReportPath) };
+        }
 
         public bool Publish(RunContext ctx, Report report)
         {
             Calls.Add("publish");
+            ReportWrittenBeforePublish = ReportPath is not null && File.Exists(ReportPath);
             return published;
         }
 
