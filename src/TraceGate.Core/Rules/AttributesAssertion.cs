@@ -66,53 +66,113 @@ public sealed class AttributesAssertion : AssertionKind
         return Suggestions.Suggest(bare, ["exists", "absent"], maxDistance: 2);
     }
 
-    /// <summary>The checks as an array: the per-span loop then neither dispatches through interfaces nor allocates.</summary>
-    private sealed class EachSpan(AttributeCheck[] checks) : SpanCheck
+    /// <summary>
+    /// The checks as an array: the per-span loop then neither dispatches through interfaces nor allocates. Each check
+    /// fails one way (missing, or present where it must be absent) or, for a comparison, two: missing, or a value
+    /// that does not compare (whose text shows the value).
+    /// </summary>
+    private sealed class EachSpan : SpanCheck
     {
-        public override void Check(SpanData span, ref List<SpanProblem>? problems)
+        private readonly AttributeCheck[] _checks;
+
+        /// <summary>Per check, its first failure number.</summary>
+        private readonly int[] _first;
+
+        /// <summary>Per numeric comparison, the comparison (built once, not per span).</summary>
+        private readonly NumberComparison?[] _numbers;
+
+        public EachSpan(AttributeCheck[] checks)
+            : base(FailuresOf(checks))
         {
-            foreach (var a in checks)
+            _checks = checks;
+            _first = new int[checks.Length];
+            _numbers = new NumberComparison?[checks.Length];
+            for (int i = 0, f = 0; i < checks.Length; i++)
             {
-                if (Problem(a, span) is { } p)
-                {
-                    (problems ??= []).Add(p);
-                }
+                _first[i] = f;
+                f += checks[i].Kind == AttributeCheckKind.Compare ? 2 : 1;
+                _numbers[i] = checks[i].Number is { } n ? new NumberComparison(checks[i].Op, n, checks[i].Text) : null;
+            }
+        }
+
+        private static SpanFailure[] FailuresOf(AttributeCheck[] checks) =>
+        [
+            .. checks.SelectMany(c => c.Kind switch
+            {
+                AttributeCheckKind.Exists => [new SpanFailure($"missing attribute {c.Key}")],
+                AttributeCheckKind.Absent => [new SpanFailure($"attribute {c.Key} present")],
+                _ => new[] { new SpanFailure($"missing attribute {c.Key}"), new SpanFailure($"{c.Key} not {c.Text}", Varies: true) },
+            }),
+        ];
+
+        public override void Check(SpanData span, ref SpanFailures failures)
+        {
+            for (int i = 0; i < _checks.Length; i++)
+            {
+                Judge(_checks[i], _numbers[i], _first[i], span, ref failures);
             }
         }
     }
 
-    private static SpanProblem? Problem(AttributeCheck check, SpanData span)
+    private static void Judge(AttributeCheck check, NumberComparison? number, int missing, SpanData span, ref SpanFailures failures)
     {
         var value = span.Lookup(check.Key);
         switch (check.Kind)
         {
-            case AttributeCheckKind.Exists:
-                return value is null ? new SpanProblem($"missing attribute {check.Key}", $"missing attribute {check.Key}") : null;
-            case AttributeCheckKind.Absent:
-                return value is null ? null : new SpanProblem($"attribute {check.Key} present", $"has attribute {check.Key}, which must be absent");
+            case AttributeCheckKind.Exists when value is null:
+                if (failures.Fail(missing))
+                {
+                    failures.Write($"missing attribute {check.Key}");
+                }
+
+                return;
+            case AttributeCheckKind.Absent when value is not null:
+                if (failures.Fail(missing))
+                {
+                    failures.Write($"has attribute {check.Key}, which must be absent");
+                }
+
+                return;
+            case AttributeCheckKind.Exists or AttributeCheckKind.Absent:
+                return;
         }
 
         if (value is not { } v)
         {
-            return new SpanProblem($"missing attribute {check.Key}", $"missing attribute {check.Key} (expected {check.Text})");
+            if (failures.Fail(missing))
+            {
+                failures.Write($"missing attribute {check.Key} (expected {check.Text})");
+            }
+
+            return;
         }
 
-        string key = $"{check.Key} not {check.Text}";
-        if (check.Number is { } n)
+        int wrong = missing + 1;
+        if (number is not null)
         {
             double? actual = v.IsNumber ? v.AsDouble
                 : v.Type == AttrType.String && double.TryParse(v.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) ? parsed : null;
             if (actual is null)
             {
-                return new SpanProblem(key, $"{check.Key} is '{v}', not a number (expected {check.Text})");
+                if (failures.Fail(wrong))
+                {
+                    failures.Write($"{check.Key} is '{v}', not a number (expected {check.Text})");
+                }
+            }
+            else if (!number.Holds(actual.Value) && failures.Fail(wrong))
+            {
+                failures.Write($"{check.Key} is {v}, expected {check.Text}");
             }
 
-            return new NumberComparison(check.Op, n, check.Text).Holds(actual.Value) ? null : new SpanProblem(key, $"{check.Key} is {v}, expected {check.Text}");
+            return;
         }
 
         bool equal = string.Equals(v.ToString(), check.Value, StringComparison.Ordinal);
         bool ok = check.Op == CompareOp.Ne ? !equal : equal;
-        return ok ? null : new SpanProblem(key, $"{check.Key} is '{v}', expected {check.Text}");
+        if (!ok && failures.Fail(wrong))
+        {
+            failures.Write($"{check.Key} is '{v}', expected {check.Text}");
+        }
     }
 }
 

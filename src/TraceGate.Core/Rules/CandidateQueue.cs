@@ -23,7 +23,7 @@ internal sealed class CandidateQueue(RuleRun[] runs)
     /// <summary>Candidates held now (waiting, or resolved behind one that waits).</summary>
     public int Count => _count;
 
-    public void Add(int rule, TraceId trace, ulong span, string name, long duration, List<SpanProblem>? problems, bool? selected)
+    public void Add(int rule, TraceId trace, ulong span, string name, long duration, SpanProblems? problems, bool? selected)
     {
         if (_count == 0 && selected is { } known)
         {
@@ -78,5 +78,5 @@ internal sealed class CandidateQueue(RuleRun[] runs)
 
     private int Index(long seq) => (int)((_head + (seq - _headSeq)) % _ring.Length);
 
-    private readonly record struct Slot(TraceId Trace, ulong Span, string Name, long Duration, List<SpanProblem>? Problems, int Rule, byte State);
+    private readonly record struct Slot(TraceId Trace, ulong Span, string Name, long Duration, SpanProblems? Problems, int Rule, byte State);
 }

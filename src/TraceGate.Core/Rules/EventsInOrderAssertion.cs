@@ -17,18 +17,15 @@ public sealed class EventsInOrderAssertion : AssertionKind
 
     public override SpanCheck? SpanCheck(TraceRule rule) => rule.EventsInOrder.Count == 0 ? null : new EachSpan([.. rule.EventsInOrder]);
 
-    private sealed class EachSpan(string[] expected) : SpanCheck
+    /// <summary>Fails one way per span: out of order (failure 0), or missing the expected event x (failure 1 + x);
+    /// either text lists the events seen.</summary>
+    private sealed class EachSpan(string[] expected) : SpanCheck(
+        [new SpanFailure("events out of order", Varies: true), .. expected.Select(e => new SpanFailure("missing event " + e, Varies: true))])
     {
-        public override void Check(SpanData span, ref List<SpanProblem>? problems)
-        {
-            if (Problem(expected, span) is { } order)
-            {
-                (problems ??= []).Add(order);
-            }
-        }
+        public override void Check(SpanData span, ref SpanFailures failures) => Judge(expected, span, ref failures);
     }
 
-    private static SpanProblem? Problem(string[] expected, SpanData span)
+    private static void Judge(string[] expected, SpanData span, ref SpanFailures failures)
     {
         // Events in time order. The SDKs record them in order, so sort (stably) only when they are not.
         var events = span.Events;
@@ -40,8 +37,9 @@ public sealed class EventsInOrderAssertion : AssertionKind
 
         IReadOnlyList<SpanEvent> ordered = sorted ? events : events.Select((e, i) => (e, i)).OrderBy(x => x.e.TimeUnixNano).ThenBy(x => x.i).Select(x => x.e).ToList();
         int from = 0;
-        foreach (var name in expected)
+        for (int x = 0; x < expected.Length; x++)
         {
+            string name = expected[x];
             int at = -1;
             for (int i = from; i < ordered.Count; i++)
             {
@@ -54,17 +52,26 @@ public sealed class EventsInOrderAssertion : AssertionKind
 
             if (at < 0)
             {
-                var seen = ordered.Select(e => e.Name).ToList();
-                string seenText = seen.Count == 0 ? "no events" : "events seen: " + string.Join(", ", seen);
-                return seen.Contains(name)
-                    ? new SpanProblem("events out of order", $"events out of order: expected {string.Join(", ", expected)}; {seenText}")
-                    : new SpanProblem("missing event " + name, $"missing event {name}; {seenText}");
+                bool seenEarlier = false;
+                for (int i = 0; i < ordered.Count && !seenEarlier; i++)
+                {
+                    seenEarlier = ordered[i].Name == name;
+                }
+
+                if (failures.Fail(seenEarlier ? 0 : 1 + x))
+                {
+                    var seen = ordered.Select(e => e.Name).ToList();
+                    string seenText = seen.Count == 0 ? "no events" : "events seen: " + string.Join(", ", seen);
+                    failures.Write(seenEarlier
+                        ? $"events out of order: expected {string.Join(", ", expected)}; {seenText}"
+                        : $"missing event {name}; {seenText}");
+                }
+
+                return;
             }
 
             from = at + 1;
         }
-
-        return null;
     }
 }
 

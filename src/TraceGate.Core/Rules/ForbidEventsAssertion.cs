@@ -16,17 +16,23 @@ public sealed class ForbidEventsAssertion : AssertionKind
 
     public override SpanCheck? SpanCheck(TraceRule rule) => rule.ForbidEvents.Count == 0 ? null : new EachSpan([.. rule.ForbidEvents]);
 
-    private sealed class EachSpan(string[] forbidden) : SpanCheck
+    /// <summary>Fails one way per forbidden event (failure f: the span recorded forbidden[f]).</summary>
+    private sealed class EachSpan(string[] forbidden) : SpanCheck([.. forbidden.Select(e => new SpanFailure("forbidden event " + e))])
     {
-        public override void Check(SpanData span, ref List<SpanProblem>? problems)
+        public override void Check(SpanData span, ref SpanFailures failures)
         {
-            foreach (var name in forbidden)
+            for (int f = 0; f < forbidden.Length; f++)
             {
+                string name = forbidden[f];
                 foreach (var e in span.Events)
                 {
                     if (e.Name == name)
                     {
-                        (problems ??= []).Add(new SpanProblem("forbidden event " + name, $"has the forbidden event {name}"));
+                        if (failures.Fail(f))
+                        {
+                            failures.Write($"has the forbidden event {name}");
+                        }
+
                         break;
                     }
                 }

@@ -35,16 +35,15 @@ public sealed class LinksAssertion : AssertionKind
 
     public override SpanCheck? SpanCheck(TraceRule rule) => Of(rule) is { } limit ? new EachSpan(limit) : null;
 
-    private sealed class EachSpan(NumberComparison limit) : SpanCheck
+    /// <summary>Fails one way; the text names how many links the span has.</summary>
+    private sealed class EachSpan(NumberComparison limit) : SpanCheck([new SpanFailure($"links not {limit.Text}", Varies: true)])
     {
-        private readonly SpanProblem _kind = new($"links not {limit.Text}", "");
-
-        public override void Check(SpanData span, ref List<SpanProblem>? problems)
+        public override void Check(SpanData span, ref SpanFailures failures)
         {
             int links = span.Links.Count;
-            if (!limit.Holds(links))
+            if (!limit.Holds(links) && failures.Fail(0))
             {
-                (problems ??= []).Add(_kind with { Text = $"has {links} span link(s), expected {limit.Text}" });
+                failures.Write($"has {links} span link(s), expected {limit.Text}");
             }
         }
     }

@@ -8,7 +8,10 @@ namespace TraceGate.Core.Rules;
 /// Evaluates the trace rules while the readers stream spans: selects spans for each rule and hands them with their
 /// problems to the rule's <see cref="RuleRun"/>. A rule whose selector is one step is judged span by span and keeps
 /// only durations; one with ancestors goes through <see cref="StructuralSelection"/>, which resolves each span's
-/// ancestry as soon as its parent's is known and hands the selected spans on in file order. What a selected span must satisfy comes from the <see cref="AssertionKinds"/>; every span also gets
+/// ancestry as soon as its parent's is known and hands the selected spans on in file order. What a selected span must
+/// satisfy comes from the <see cref="AssertionKinds"/> (each rule's <see cref="RuleChecks"/>): judging sets failure
+/// bits and writes no text, and a run writes the texts of the spans it keeps from the judged span (copied when the
+/// judgement waits in a batch). Every span also gets
 /// <see cref="SpanIntegrity"/> and, when the policy forbids any, the <see cref="RedactionScan"/>.
 /// </summary>
 public sealed class RuleEngine : IJudgingSpanSink
@@ -20,12 +23,25 @@ public sealed class RuleEngine : IJudgingSpanSink
     private readonly RedactionScan _redaction;
     private readonly List<string> _resourceProblems = [];
 
+    /// <summary>Where each rule's failures start in <see cref="SpanJudgement.Failures"/>; and its length in words.</summary>
+    private readonly int[] _failureOffset;
+    private readonly int _failureWords;
+
     public RuleEngine(TracesPolicy policy)
     {
         _runs = policy.Rules.Select(r => new RuleRun(r)).ToArray();
         _rules = policy.Rules.Select(r => new CompiledRule(r)).ToArray();
         _structure = new StructuralSelection(_rules.Select(r => r.Steps).ToArray(), _runs);
         _redaction = new RedactionScan(policy.RedactionForbid);
+        _failureOffset = new int[_runs.Length];
+        int failures = 0;
+        for (int i = 0; i < _runs.Length; i++)
+        {
+            _failureOffset[i] = failures;
+            failures += _runs[i].Checks.Failures;
+        }
+
+        _failureWords = (failures + 63) >> 6;
     }
 
     /// <summary>Ancestors farther up than this are not seen: a corrupt file could make parents loop.</summary>
@@ -53,7 +69,8 @@ public sealed class RuleEngine : IJudgingSpanSink
     public static IReadOnlySet<string> KeysNeeded(TracesPolicy policy) =>
         policy.Rules.SelectMany(r => r.Selector.Keys.Concat(AssertionKinds.All.SelectMany(k => k.AttributeKeys(r)))).ToHashSet(StringComparer.Ordinal);
 
-    public void OnSpan(SpanData span) => Apply(Judge(span, _scratch ??= new SpanJudgement()));
+    /// <summary>Judged and applied at once: the reader's span is still the judged one, so nothing is copied.</summary>
+    public void OnSpan(SpanData span) => Apply(Judge(span, _scratch ??= new SpanJudgement(), copy: false));
 
     private SpanJudgement? _scratch;
 
@@ -61,10 +78,12 @@ public sealed class RuleEngine : IJudgingSpanSink
     /// What one span means for the rules: which selectors match and what is wrong with it. Reads only the policy, so
     /// reader threads can run it while they parse; <see cref="Apply"/> then adds the results in file order.
     /// </summary>
-    public SpanJudgement Judge(SpanData span, SpanJudgement? reuse)
+    public SpanJudgement Judge(SpanData span, SpanJudgement? reuse) => Judge(span, reuse, copy: true);
+
+    private SpanJudgement Judge(SpanData span, SpanJudgement? reuse, bool copy)
     {
         var j = reuse ?? new SpanJudgement();
-        j.Reset(_runs.Length);
+        j.Reset(_runs.Length, _failureWords);
         j.TraceId = span.TraceId;
         j.SpanId = span.SpanId;
         j.ParentSpanId = span.ParentSpanId;
@@ -91,8 +110,18 @@ public sealed class RuleEngine : IJudgingSpanSink
             if (steps[^1].Matches(span))
             {
                 j.Matched[i] = true;
-                j.Problems[i] = _rules[i].Problems(span);
+                j.Failed |= _runs[i].Checks.Evaluate(span, j.Failures, _failureOffset[i], null);
             }
+        }
+
+        if (j.Failed)
+        {
+            if (copy)
+            {
+                span.CopyTo(j.Copy);
+            }
+
+            j.Source = copy ? j.Copy : span;
         }
 
         return j;
@@ -138,11 +167,11 @@ public sealed class RuleEngine : IJudgingSpanSink
 
             if (_rules[i].Steps.Length == 1)
             {
-                _runs[i].Add(j.TraceId, j.SpanId, j.Name, j.Duration, j.Problems[i]);
+                _runs[i].Add(j.TraceId, j.SpanId, j.Name, j.Duration, j.Failures, _failureOffset[i], j.Source);
             }
             else
             {
-                _structure.AddCandidate(i, j.Duration, j.Problems[i], j.Name);
+                _structure.AddCandidate(i, j.Duration, j.Source is { } failed ? _runs[i].Problems(j.Failures, _failureOffset[i], failed) : null, j.Name);
             }
         }
 
@@ -164,24 +193,10 @@ public sealed class RuleEngine : IJudgingSpanSink
         }
     }
 
-    /// <summary>A rule's selector steps and span checks as arrays: the per-span loops then neither dispatch through
-    /// interfaces nor allocate enumerators (measured: a tenth of the JSON lines run).</summary>
+    /// <summary>A rule's selector steps as an array: the per-span loops then neither dispatch through interfaces nor
+    /// allocate enumerators (measured: a tenth of the JSON lines run).</summary>
     private sealed class CompiledRule(TraceRule rule)
     {
         public SelectorStep[] Steps { get; } = [.. rule.Selector.Steps];
-
-        private readonly SpanCheck[] _checks = [.. AssertionKinds.All.Select(k => k.SpanCheck(rule)).OfType<SpanCheck>()];
-
-        /// <summary>What is wrong with one selected span under the rule, or null.</summary>
-        public List<SpanProblem>? Problems(SpanData span)
-        {
-            List<SpanProblem>? problems = null;
-            foreach (var check in _checks)
-            {
-                check.Check(span, ref problems);
-            }
-
-            return problems;
-        }
     }
 }

@@ -25,17 +25,23 @@ public sealed class StatusAssertion : AssertionKind
 
     public override SpanCheck? SpanCheck(TraceRule rule) => rule.Status is { } status ? new EachSpan(status) : null;
 
-    private sealed class EachSpan(StatusCode expected) : SpanCheck
+    /// <summary>Fails one way: status ERROR where ok is expected (the same text for every span), or another status
+    /// where error is expected (the text names it).</summary>
+    private sealed class EachSpan(StatusCode expected) : SpanCheck(
+        [expected == StatusCode.Ok ? new SpanFailure("status ERROR") : new SpanFailure("status not ERROR", Varies: true)])
     {
-        public override void Check(SpanData span, ref List<SpanProblem>? problems)
+        public override void Check(SpanData span, ref SpanFailures failures)
         {
             if (expected == StatusCode.Ok && span.Status == StatusCode.Error)
             {
-                (problems ??= []).Add(new SpanProblem("status ERROR", "has status ERROR"));
+                if (failures.Fail(0))
+                {
+                    failures.Write("has status ERROR");
+                }
             }
-            else if (expected == StatusCode.Error && span.Status != StatusCode.Error)
+            else if (expected == StatusCode.Error && span.Status != StatusCode.Error && failures.Fail(0))
             {
-                (problems ??= []).Add(new SpanProblem("status not ERROR", $"has status {span.Status.ToString().ToUpperInvariant()}, expected ERROR"));
+                failures.Write($"has status {span.Status.ToString().ToUpperInvariant()}, expected ERROR");
             }
         }
     }

@@ -46,7 +46,7 @@ internal sealed class StructuralSelection
     private int _pendingLive;
     private long _arrivals;
 
-    private readonly List<(int Rule, long Duration, List<SpanProblem>? Problems, string Name)> _current = [];
+    private readonly List<(int Rule, long Duration, SpanProblems? Problems, string Name)> _current = [];
     private readonly ushort[] _scratch;
     private readonly Stack<(ulong Span, int State)> _resolved = new();
 
@@ -97,7 +97,7 @@ internal sealed class StructuralSelection
     public ulong Bit(int rule, int step) => 1UL << _stepBits[rule][step];
 
     /// <summary>The span about to be added (<see cref="AddNode"/>) matched rule <paramref name="rule"/>'s last step.</summary>
-    public void AddCandidate(int rule, long duration, List<SpanProblem>? problems, string name) =>
+    public void AddCandidate(int rule, long duration, SpanProblems? problems, string name) =>
         _current.Add((rule, duration, problems, name));
 
     /// <summary>Adds one span, in file order, after its candidates.</summary>
