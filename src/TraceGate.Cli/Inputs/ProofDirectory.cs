@@ -18,7 +18,7 @@ public sealed record ProofDirectory(string Root, ProofRunInfo Baseline, ProofRun
 
     /// <summary>The most runs per side <c>tracegate prove --repeat</c> makes: 20 runs of each side already give a
     /// baseline budget 20 times one run's spans, and a suite slow enough to need more would hold the job for hours.</summary>
-    public const int MaxRepeat = 20;
+    public const int MaxRepeat = Core.Model.ProofSummary.MaxRepeat;
 
     /// <summary>Run <paramref name="run"/>'s results file: results.xml for a single run, results-RUN.xml under --repeat.</summary>
     public static string ResultsName(int run, int repeat) => repeat == 1 ? ResultsFile : $"results-{run}.xml";

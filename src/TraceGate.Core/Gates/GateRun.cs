@@ -65,7 +65,8 @@ public static class GateRun
             PolicyIsDefault = policy.IsDefault,
             Links = policy.Evidence.Fields.Where(f => f.Link is not null).ToDictionary(f => f.Name, f => f.Link!),
             TraceLink = traceLink,
-            Proof = summary,
+            // How often tracegate prove ran each side (both sides run equally often: the proof directory checks it).
+            Proof = summary is null ? null : summary with { Repeat = proof?.HeadRun?.Repeat ?? proof?.BaselineRun?.Repeat },
         };
     }
 }

@@ -33,6 +33,14 @@ public sealed record ProofSummary(ProofSide? Baseline, ProofSide? Head)
     public IReadOnlyList<RuleProof> Rules { get; init; } = [];
 
     public IncidentProof? Incident { get; init; }
+
+    /// <summary>Runs of each side that <c>tracegate prove</c> made (<c>--repeat N</c>: base, head, base, head …; 1
+    /// without it), whose traces pool into each side's sample; null when the proof did not come from
+    /// <c>tracegate prove</c> (baseline test results or traces given by glob).</summary>
+    public int? Repeat { get; init; }
+
+    /// <summary>The most runs per side <c>tracegate prove --repeat</c> makes: 20 runs of each side.</summary>
+    public const int MaxRepeat = 20;
 }
 
 /// <summary>What a proving rule found on one side: whether it held, how many spans it selected and how many broke

@@ -83,6 +83,11 @@ public static class JsonReport
                 WriteProofSide(w, "head", after);
             }
 
+            if (proof.Repeat is { } repeat)
+            {
+                w.WriteNumber("repeat", repeat);
+            }
+
             if (proof.Rules.Count > 0)
             {
                 w.WriteStartArray("rules");

@@ -114,13 +114,18 @@ public static partial class JsonReportReader
 
     private static ProofSummary ReadProof(JsonElement e, string at)
     {
-        var o = Obj(e, at, ["baseline", "head", "rules", "incident"], []);
+        var o = Obj(e, at, ["baseline", "head", "repeat", "rules", "incident"], []);
         return new ProofSummary(
             o.TryGetProperty("baseline", out var b) ? ReadProofSide(b, at + ".baseline") : null,
             o.TryGetProperty("head", out var h) ? ReadProofSide(h, at + ".head") : null)
         {
             Rules = o.TryGetProperty("rules", out var r) ? Arr(r, at + ".rules", 1000).Select((x, i) => ReadRuleProof(x, $"{at}.rules[{i}]")).ToList() : [],
             Incident = o.TryGetProperty("incident", out var inc) ? ReadIncident(inc, at + ".incident") : null,
+            Repeat = o.TryGetProperty("repeat", out var rp)
+                ? (rp.ValueKind == JsonValueKind.Number && rp.TryGetInt32(out int n) && n is >= 1 and <= ProofSummary.MaxRepeat
+                    ? n
+                    : throw new JsonReportException(at + ".repeat", $"expected the runs of each side, a whole number from 1 to {ProofSummary.MaxRepeat}, found {Kind(rp)}"))
+                : null,
         };
     }
 

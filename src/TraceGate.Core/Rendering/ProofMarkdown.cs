@@ -18,6 +18,14 @@ public static class ProofMarkdown
     public static void Append(StringBuilder md, Report report, ProofSummary proof, string? traceLink, bool mermaid, int examples)
     {
         md.Append("### Proof: the traces before and after the fix\n\n");
+        if (proof.Repeat is { } repeat)
+        {
+            // The same job's runs, so both samples share the runner's noise (README: Same-job baselines).
+            md.Append(repeat == 1
+                ? "Base and head ran back to back in this job (`tracegate prove`), 1 run each.\n\n"
+                : $"Base and head interleaved in this job (`tracegate prove --repeat {repeat}`: base, head, base, head …), {repeat} runs each; each side's traces are pooled.\n\n");
+        }
+
         if (proof.Incident is { } incident)
         {
             md.Append($"{MarkdownReport.Icon(incident.Outcome)} **proof.incident**: {Untrusted.Markdown(incident.Message, 600)}\n\n");

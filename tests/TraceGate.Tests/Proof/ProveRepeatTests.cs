@@ -101,6 +101,24 @@ public sealed class ProveRepeatTests(RepeatedProofFixture repeated, PaymentsProo
     }
 
     [Fact]
+    public void Check_Repeat3_CarriesTheRepeatCountIntoTheReportsProofAndItsProofSection()
+    {
+        var r = CliHarness.Run(repeated.RepoPath, "check", "--pr-body", repeated.PrBody, "--git-range", "base..HEAD", "--report-json", "r.json", "--summary-md", "s.md");
+        r.ExitCode.Should().Be(0, r.Out + r.Error);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(repeated.RepoPath, "r.json")));
+        report.RootElement.GetProperty("proof").GetProperty("repeat").GetInt32().Should().Be(3, "run.json records repeat 3");
+        File.ReadAllText(Path.Combine(repeated.RepoPath, "s.md")).Should().Contain("### Proof: the traces before and after the fix\n\n"
+            + "Base and head interleaved in this job (`tracegate prove --repeat 3`: base, head, base, head …), 3 runs each; each side's traces are pooled.\n");
+
+        // A prove without --repeat: one run each, back to back.
+        var once = CliHarness.Run(single.RepoPath, "check", "--pr-body", single.PrBody, "--git-range", "base..HEAD", "--report-json", "r1.json", "--summary-md", "s1.md");
+        once.ExitCode.Should().Be(0, once.Out + once.Error);
+        using var one = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(single.RepoPath, "r1.json")));
+        one.RootElement.GetProperty("proof").GetProperty("repeat").GetInt32().Should().Be(1);
+        File.ReadAllText(Path.Combine(single.RepoPath, "s1.md")).Should().Contain("Base and head ran back to back in this job (`tracegate prove`), 1 run each.\n");
+    }
+
+    [Fact]
     public void Check_Repeat3_PassesProofReproSayingItHeldOnEveryRun()
     {
         var r = CliHarness.Run(repeated.RepoPath, "check", "--pr-body", repeated.PrBody, "--git-range", "base..HEAD");

@@ -99,6 +99,32 @@ public sealed class ReportContractTests
         read.Should().Throw<JsonReportException>().Which.Path.Should().Be(CheckPath(report, WithQuantiles(report)) + ".quantiles[0].points[1].p");
     }
 
+    /// <summary>tracegate prove --repeat 2's count through the contract: written in proof, valid, read back, and the
+    /// Markdown proof section says how the sides ran, live and read back alike.</summary>
+    [Fact]
+    public void ProofRepeat_IsWrittenValidatedAndReadBack_AndTheProofSectionSaysHowTheSidesRan()
+    {
+        var side = new RuleSide(true, 30, 0, []);
+        var proof = new ProofSummary(new ProofSide("abcd1234", 1, 60, ReproOutcome.Failed), new ProofSide("ef567890", 0, 60, ReproOutcome.Passed))
+        {
+            Repeat = 2,
+            Rules = [new RuleProof("fee-before-debit", Outcome.Pass, side with { Held = false, FailedSpans = 30 }, side)],
+        };
+        var check = new Core.Model.Check("proof.fee-before-debit", Outcome.Pass, "fails before the fix, passes after it");
+        var report = new Report(Conclusion.Success, [check], new Dictionary<string, EvidenceValue>(), [], []) { Proof = proof };
+
+        string json = JsonReport.Render(report);
+        var results = Evaluate(json);
+        results.IsValid.Should().BeTrue(Errors(results));
+        JsonNode.Parse(json)!["proof"]!["repeat"]!.GetValue<int>().Should().Be(2);
+        var read = JsonReportReader.Read(json);
+        read.Proof!.Repeat.Should().Be(2);
+        const string line = "Base and head interleaved in this job (`tracegate prove --repeat 2`: base, head, base, head …), 2 runs each; each side's traces are pooled.\n";
+        MarkdownReport.Render(read).Should().Contain("### Proof: the traces before and after the fix\n\n" + line).And.Be(MarkdownReport.Render(report));
+        JsonReport.Render(read).Should().Be(json);
+        MarkdownReport.Render(report with { Proof = proof with { Repeat = null } }).Should().NotContain("Base and head", "a proof from globs says nothing of how it ran");
+    }
+
     [Fact]
     public void Schema_IdPatterns_AreThePolicyLoaders()
     {
@@ -147,6 +173,9 @@ public sealed class ReportContractTests
         ["quantile points unbounded"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["points"] = new JsonArray(Enumerable.Range(1, 21).Select(p => (JsonNode)new JsonObject { ["p"] = p, ["baseline"] = 1, ["head"] = 2 }).ToArray()), r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0].points"),
         ["quantile without points"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["points"] = new JsonArray(), r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0].points"),
         ["unknown member in a quantile picture"] = ("slow", r => WithQuantiles(r)["quantiles"]![0]!["title"] = "x", r => CheckPath(r, WithQuantiles(r)) + ".quantiles[0]"),
+        ["proof repeat of 0 runs"] = ("payments", r => r["proof"]!["repeat"] = 0, r => "$.proof.repeat"),
+        ["proof repeat over prove's 20 runs"] = ("payments", r => r["proof"]!["repeat"] = 21, r => "$.proof.repeat"),
+        ["proof repeat as text"] = ("payments", r => r["proof"]!["repeat"] = "2\n::set-output name=x::y", r => "$.proof.repeat"),
         ["trailers not an array"] = ("payments", r => r["trailers"] = "INC: x", r => "$.trailers"),
     };
 
