@@ -61,74 +61,17 @@ public static class TraceGates
         var rule = run.Rule;
         string id = "traces." + rule.Id;
         var location = policy.PolicyPath is { } path ? new SourceLocation(path, rule.Line) : null;
-        var judgement = new RuleJudgement(policy, run, before);
-        foreach (var kind in AssertionKinds.All.Where(k => k.JudgedFirst))
-        {
-            kind.Judge(judgement);
-        }
-
-        if (run.FailedSpans > 0)
-        {
-            judgement.Failures.Add($"{run.FailedSpans} of {run.Selected} spans break the rule: "
-                + string.Join(", ", run.ProblemCounts.Select(p => $"{p.Key} ({p.Value})")));
-        }
-
-        foreach (var kind in AssertionKinds.All.Where(k => !k.JudgedFirst))
-        {
-            kind.Judge(judgement);
-        }
-
-        var failures = judgement.Failures;
-        var warnings = judgement.Warnings;
-        var rows = judgement.Rows;
-        var offenders = new List<Offender>(run.Offenders);
-        var undecided = judgement.Inconclusive;
-        if (judgement.FewSamples && run.Durations.Count > 0)
-        {
-            (judgement.Plain ? warnings : undecided).Insert(0, $"only {run.Durations.Count} span(s): at least {judgement.MinSamples} (min-samples) are needed to judge duration budgets; measured values are shown but not enforced");
-        }
-
-        if (undecided.Count > 0 && rule.BaselineSettings.OnInconclusive == InconclusiveMode.Fail)
-        {
-            failures.AddRange(undecided.Select(u => "inconclusive (on-inconclusive: fail): " + u));
-            undecided.Clear();
-        }
-
-        if (judgement.Timing)
-        {
-            rows.Insert(0, new StatRow("count", run.Durations.Count, before?.Durations.Count, null, true) { IsDuration = false });
-        }
-
-        if (judgement.TimingFailed)
-        {
-            offenders.AddRange(run.Slowest.Select(s => s.Span));
-        }
-
-        var outcome = failures.Count > 0 ? Outcome.Fail : undecided.Count > 0 ? Outcome.Inconclusive : warnings.Count > 0 ? Outcome.Warn : Outcome.Pass;
-        string summary = outcome switch
-        {
-            Outcome.Fail => string.Join("; ", failures),
-            Outcome.Inconclusive => $"{run.Selected} span(s) selected; " + string.Join("; ", undecided),
-            Outcome.Warn => $"{run.Selected} span(s) selected; " + string.Join("; ", warnings),
-            _ => $"{run.Selected} span(s) selected" + (rows.Count > 1
-                ? "; " + string.Join(", ", rows.Where(r => r.IsDuration).Select(r => $"{r.Stat} {Quantities.FormatNanos(r.After)}"))
-                : ""),
-        };
-        return new Check(id, outcome, summary)
+        var judgement = RuleJudgement.Judge(policy, run, before);
+        var outcome = judgement.Outcome;
+        return new Check(id, outcome, judgement.Summary(outcome))
         {
             Spans = run.Selected,
             Location = location,
-            Offenders = offenders.DistinctBy(o => (o.TraceId, o.SpanId, o.Problem)).ToList(),
+            Offenders = judgement.Offenders().DistinctBy(o => (o.TraceId, o.SpanId, o.Problem)).ToList(),
             Groups = run.Groups(),
-            Stats = rows,
+            Stats = judgement.Rows,
             Quantiles = outcome is Outcome.Fail or Outcome.Warn or Outcome.Inconclusive ? judgement.Pictures : [],
-            Details = outcome switch
-            {
-                Outcome.Fail => [.. warnings, .. undecided, .. judgement.Details],
-                Outcome.Inconclusive => [.. warnings, .. judgement.Details],
-                Outcome.Warn => judgement.Details,
-                _ => [],
-            },
+            Details = judgement.DetailsFor(outcome),
             Hint = outcome == Outcome.Fail ? $"The rule is at {(location is null ? "the policy" : $"{location.Path}:{location.Line}")}: selector {rule.Selector}." : null,
         };
     }
