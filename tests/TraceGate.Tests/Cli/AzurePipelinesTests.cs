@@ -154,6 +154,27 @@ public sealed class AzurePipelinesTests : IDisposable
         Json(thread)["comments"]![0]!["content"]!.GetValue<string>().Should().StartWith("<!-- tracegate:TraceGate -->\n## ❔ TraceGate: inconclusive (1 check could not be judged, none failed)");
     }
 
+    /// <summary>
+    /// The example's latency rule against slow traces: its baseline budget fails, and the PR thread, where Azure DevOps
+    /// shows Mermaid as code, carries the quantiles as the text sparkline, not a diagram.
+    /// </summary>
+    [Fact]
+    public void PullRequestBuild_WhenTheBaselineBudgetFails_TheThreadShowsTheQuantileSparklineNotMermaid()
+    {
+        File.Copy(Repo.Fixture("Traces/Fixtures/payments/slow.pb"), _ws.File("artifacts/traces/transfer-tests.pb"), overwrite: true);
+        File.Copy(Repo.Fixture("Traces/Fixtures/payments/baseline.pb"), _ws.File("artifacts/baseline/transfer-tests.pb"), overwrite: true);
+
+        var r = Run(Env());
+
+        r.ExitCode.Should().Be(1, r.Out + r.Error);
+        _http.Requests.Should().OnlyContain(q => q.Status < 300, "prism accepted every request");
+        Json(_http.Writes.Single(w => w.PathAndQuery.StartsWith($"{Base}/pullRequests/17/statuses", StringComparison.Ordinal)))["state"]!.GetValue<string>().Should().Be("failed");
+        var thread = _http.Writes.Single(w => w.Method == "POST" && w.PathAndQuery.StartsWith($"{Base}/pullRequests/17/threads", StringComparison.Ordinal));
+        Json(thread)["comments"]![0]!["content"]!.GetValue<string>().Should()
+            .Contain("p95\\: quantiles p10 p25 p50 p75 p90 p95 p99 on one scale from 0 to 58.719ms\\: baseline ▂▂▃▃▃▃▃, this run ▅▆▆▇███")
+            .And.NotContain("```mermaid");
+    }
+
     [Fact]
     public void PullRequestBuild_WritesLoggingCommandsEscapedAsTheAgentRequires()
     {

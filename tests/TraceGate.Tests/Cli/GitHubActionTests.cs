@@ -176,6 +176,32 @@ public sealed class GitHubActionTests : IDisposable
         output.Should().MatchRegex("conclusion<<ghadelimiter_[0-9a-f]{32}\ninconclusive\n").And.MatchRegex("inconclusive-checks<<ghadelimiter_[0-9a-f]{32}\ntraces.apply-latency\n");
     }
 
+    /// <summary>
+    /// A baseline budget that fails, published where Mermaid renders and where it does not: the PR comment and the
+    /// step summary draw the xychart of both sides' quantiles, the check run's summary (the Checks tab does not render
+    /// Mermaid) carries the text sparkline, all through prism.
+    /// </summary>
+    [Fact]
+    public void Run_FailingBaselineBudget_DrawsTheChartInTheCommentAndStepSummaryAndTheSparklineInTheCheckRun()
+    {
+        _ws.Write(".tracegate.yml", "traces:\n  files: ['traces/*.pb']\n  baseline: ['baseline/*.pb']\n  rules:\n    - id: apply-latency\n"
+            + "      select: span[name=\"apply\"]\n      baseline: { p95: '<= +10%', min-change: 2ms }\n");
+        File.Copy(Repo.Fixture("Traces/Fixtures/payments/slow.pb"), _ws.File("traces/run.pb"), overwrite: true);
+        File.Copy(Repo.Fixture("Traces/Fixtures/payments/baseline.pb"), _ws.File("baseline/run.pb").Also(p => Directory.CreateDirectory(Path.GetDirectoryName(p)!)));
+
+        var r = Run(Env(("INPUT_COMMENT", "true")));
+
+        r.ExitCode.Should().Be(1, r.Out + r.Error);
+        _http.Writes.Should().OnlyContain(w => w.Status < 300, "prism accepted every write");
+        const string chart = "```mermaid\nxychart-beta\n    title \"traces.apply-latency p95 - bars baseline n 30, line this run n 30\"\n";
+        const string sparkline = "p95\\: quantiles p10 p25 p50 p75 p90 p95 p99 on one scale from 0 to 58.719ms\\: baseline ▂▂▃▃▃▃▃, this run ▅▆▆▇███";
+        string comment = Json(_http.Writes.Single(w => w.PathAndQuery == $"/repos/acme/payments/issues/{PrNumber}/comments"))["body"]!.GetValue<string>();
+        comment.Should().Contain(chart).And.NotContain(sparkline);
+        File.ReadAllText(_runner.File("summary.md")).Should().Contain(chart).And.NotContain(sparkline);
+        string checkRun = Json(_http.Writes.Last(w => w.Method == "PATCH"))["output"]!["summary"]!.GetValue<string>();
+        checkRun.Should().Contain(sparkline).And.NotContain("```mermaid");
+    }
+
     [Fact]
     public void Run_FailOnNever_ExitsZeroOnAFailedGate()
     {
