@@ -99,7 +99,7 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
                 if (_inputs.Comment)
                 {
                     var run = WorkflowRun();
-                    number = TrustedPullRequest(ctx, _api!, _owner, _repo, run, _headSha, _claimedPr, _inputs.Token);
+                    number = TrustedPullRequest(ctx, new GitHubPullRequests(_api!, _owner, _repo), run, _headSha, _claimedPr, _inputs.Token);
                 }
 
                 return PublishAll(ctx, _inputs, _api!, _owner, _repo, _headSha, number, report, _detailsUrl);
@@ -140,7 +140,7 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
         CheckRunner.FetchedEvidence? fetched = null;
         if (_number is { } prNumber)
         {
-            fetched = FetchEvidence(ctx, _inputs, _api, _owner, _repo, prNumber, pr);
+            fetched = FetchEvidence(ctx, _inputs, _api is null ? null : new GitHubPullRequests(_api, _owner, _repo), prNumber, pr);
         }
 
         var given = ActionInputs.SettingsLayer(ctx.Environment);
@@ -221,7 +221,7 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
     /// branch (for forks <c>workflow_run.pull_requests</c> is empty and <c>commits/{sha}/pulls</c> answers []), and
     /// only when its head commit is the run's. Null, with a warning saying why, when there is none.
     /// </summary>
-    private static int? TrustedPullRequest(RunContext ctx, GitHubApi api, string owner, string repo, JsonElement run, string headSha, int? claimed, string token)
+    private static int? TrustedPullRequest(RunContext ctx, GitHubPullRequests pulls, JsonElement run, string headSha, int? claimed, string token)
     {
         string claim = claimed is { } c ? $"the artifact's pull_number {c} is not trusted" : "the artifact names no pull request";
         string? headOwner = run.ValueKind == JsonValueKind.Object && run.TryGetProperty("head_repository", out var hr) && hr.ValueKind == JsonValueKind.Object
@@ -236,7 +236,7 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
         List<JsonElement> open;
         try
         {
-            open = api.GetAll($"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}/pulls?state=open&head={Uri.EscapeDataString(headOwner + ":" + headBranch)}", 100).GetAwaiter().GetResult();
+            open = pulls.OpenFrom(headOwner, headBranch).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
         {
@@ -265,10 +265,10 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
     private static string? EventText(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static CheckRunner.FetchedEvidence FetchEvidence(RunContext ctx, ActionInputs inputs, GitHubApi? api, string owner, string repo, int number, JsonElement pr)
+    private static CheckRunner.FetchedEvidence FetchEvidence(RunContext ctx, ActionInputs inputs, GitHubPullRequests? pulls, int number, JsonElement pr)
     {
         string? eventBody = pr.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : "";
-        if (api is null)
+        if (pulls is null)
         {
             return new CheckRunner.FetchedEvidence(eventBody, null, null, "the event payload")
             {
@@ -281,11 +281,12 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
 
         // The event holds the description as it was when the event fired; people edit it and re-run.
         JsonElement fresh;
-        List<JsonElement> commits;
+        List<string> ids;
+        List<string> messages;
         try
         {
-            fresh = api.Get($"repos/{owner}/{repo}/pulls/{number}").GetAwaiter().GetResult();
-            commits = api.GetAll($"repos/{owner}/{repo}/pulls/{number}/commits", PlatformRunner.MaxCommits).GetAwaiter().GetResult();
+            fresh = pulls.Get(number).GetAwaiter().GetResult();
+            (ids, messages) = pulls.Commits(number, PlatformRunner.MaxCommits).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
         {
@@ -295,38 +296,30 @@ public sealed class GitHubActionsHost(Func<HttpMessageHandler>? handlerFactory =
         }
 
         string? body = fresh.TryGetProperty("body", out var fb) && fb.ValueKind == JsonValueKind.String ? fb.GetString() : "";
-        // git log order, newest first, like --git-range.
-        commits.Reverse();
-        var messages = commits.Select(c => c.GetProperty("commit").GetProperty("message").GetString() ?? "").ToList();
-        var ids = commits.Select(c => c.GetProperty("sha").GetString() ?? "").ToList();
         ctx.Out.WriteLine($"tracegate: read PR #{number} and its {messages.Count} commits from the API");
         int? total = fresh.TryGetProperty("changed_files", out var cf) && cf.TryGetInt32(out int count) ? count : null;
         return new CheckRunner.FetchedEvidence(body, messages, ids, $"the commit messages of PR #{number} read from the GitHub API")
         {
             // Labels, title, head branch and author as they are now: a labeled event re-runs with the new label.
             Facts = Facts(fresh.ValueKind == JsonValueKind.Object ? fresh : pr),
-            ListChangedFiles = () => ChangedFiles(ctx, inputs, api, owner, repo, number, total),
+            ListChangedFiles = () => ChangedFiles(ctx, inputs, pulls, number, total),
         };
     }
 
     /// <summary>GET /repos/{o}/{r}/pulls/{n}/files, every page. GitHub lists at most 3,000 files; more (by the PR's
     /// changed_files count) means the list is cut, which a condition on paths then treats as undecided.</summary>
-    private static (Core.Gates.ChangedFiles? Files, string? Missing) ChangedFiles(RunContext ctx, ActionInputs inputs, GitHubApi api, string owner, string repo, int number, int? total)
+    private static (Core.Gates.ChangedFiles? Files, string? Missing) ChangedFiles(RunContext ctx, ActionInputs inputs, GitHubPullRequests pulls, int number, int? total)
     {
-        string path = $"repos/{owner}/{repo}/pulls/{number}/files";
         try
         {
-            var items = api.GetAll(path, PlatformRunner.MaxChangedFiles).GetAwaiter().GetResult();
-            var files = items.Select(f => new Core.Gates.ChangedFile(
-                Core.Gates.ChangedFiles.Normalize(f.GetProperty("filename").GetString() ?? ""),
-                f.TryGetProperty("previous_filename", out var p) && p.ValueKind == JsonValueKind.String ? Core.Gates.ChangedFiles.Normalize(p.GetString()!) : null)).ToList();
+            var files = pulls.Files(number, PlatformRunner.MaxChangedFiles).GetAwaiter().GetResult();
             bool cut = total is { } t ? t > files.Count : files.Count >= PlatformRunner.MaxChangedFiles;
             ctx.Out.WriteLine($"tracegate: read {files.Count} changed files from the API" + (cut ? $" (GitHub lists at most {PlatformRunner.MaxChangedFiles:N0}; the pull request has {total?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "more"})" : ""));
             return (new Core.Gates.ChangedFiles(files) { Truncated = cut, Total = total }, null);
         }
         catch (Exception e) when (e is HttpRequestException or Octokit.ApiException or JsonException or InvalidOperationException or KeyNotFoundException)
         {
-            return (null, $"the GitHub API did not list the changed files (GET /{path}): {Tokens.Scrub(e.Message, inputs.Token)}");
+            return (null, $"the GitHub API did not list the changed files (GET /{pulls.FilesPath(number)}): {Tokens.Scrub(e.Message, inputs.Token)}");
         }
     }
 

@@ -49,28 +49,15 @@ public sealed partial class PlatformOutputsTests : IDisposable
     [Fact]
     public void GitHub_WithoutAToken_WritesReportStepSummaryOutputsAnnotationsAndWarns()
     {
-        var r = CliHarness.Run(_ws.Path, GitHub("run"), "check");
-
-        r.ExitCode.Should().Be(1, "the rollback plan is missing");
-        Match(r.Error, "github-run/stderr.txt");
-        Match(r.Out, "github-run/stdout.txt");
-        Match(File.ReadAllText(_ws.File(".tracegate/report.json")), "github-run/report.json");
-        Match(File.ReadAllText(_runner.File("summary.md")), "github-run/step-summary.md");
-        Match(File.ReadAllText(_runner.File("output.txt")), "github-run/github-output.txt");
+        MatchGitHub(CliHarness.Run(_ws.Path, GitHub("run"), "check"), "github-run", ".tracegate");
     }
 
     [Fact]
     public void GitHub_InModeEvaluate_WritesTheArtifactAndSaysSo()
     {
-        var r = CliHarness.Run(_ws.Path, GitHub("evaluate"), "check");
+        MatchGitHub(CliHarness.Run(_ws.Path, GitHub("evaluate"), "check"), "github-evaluate", "tracegate-artifact");
 
-        r.ExitCode.Should().Be(1, "the rollback plan is missing");
-        Match(r.Error, "github-evaluate/stderr.txt");
-        Match(r.Out, "github-evaluate/stdout.txt");
-        Match(File.ReadAllText(_ws.File("tracegate-artifact/report.json")), "github-evaluate/report.json");
         Match(File.ReadAllText(_ws.File("tracegate-artifact/event.json")), "github-evaluate/event.json");
-        Match(File.ReadAllText(_runner.File("summary.md")), "github-evaluate/step-summary.md");
-        Match(File.ReadAllText(_runner.File("output.txt")), "github-evaluate/github-output.txt");
         File.Exists(_ws.File(".tracegate/report.json")).Should().BeFalse("mode evaluate writes the report into the artifact folder only");
     }
 
@@ -93,6 +80,18 @@ public sealed partial class PlatformOutputsTests : IDisposable
         Match(r.Out, "azure-ci/stdout.txt");
         Match(File.ReadAllText(_runner.File("tracegate/report.json")), "azure-ci/report.json");
         Match(File.ReadAllText(_runner.File("tracegate/summary.md")), "azure-ci/summary.md");
+    }
+
+    /// <summary>A GitHub run's exit code, stdout and stderr, its report in <paramref name="reportFolder"/>, the step
+    /// summary and $GITHUB_OUTPUT against the case's goldens.</summary>
+    private void MatchGitHub(CliResult r, string name, string reportFolder)
+    {
+        r.ExitCode.Should().Be(1, "the rollback plan is missing");
+        Match(r.Error, name + "/stderr.txt");
+        Match(r.Out, name + "/stdout.txt");
+        Match(File.ReadAllText(_ws.File(reportFolder + "/report.json")), name + "/report.json");
+        Match(File.ReadAllText(_runner.File("summary.md")), name + "/step-summary.md");
+        Match(File.ReadAllText(_runner.File("output.txt")), name + "/github-output.txt");
     }
 
     private Dictionary<string, string?> GitHub(string mode)
