@@ -377,7 +377,7 @@ public static class EvidenceGate
         if (matches.Count == 0)
         {
             return new Check(id, Outcome.Fail,
-                $"{testRef} did not run: no test case in {inputs.TestResultFiles.Count} result file(s) ({cases.Count} test cases) matches it")
+                $"{testRef} did not run: no test case in {inputs.TestResultFiles.Count} result file(s) ({inputs.TestCaseCount ?? cases.Count} test cases) matches it")
             {
                 Hint = "Check the spelling of the test name and path, and that the repro test runs in this CI job; 'tracegate tests list REPORT' prints the reference of every case.",
                 Details = inputs.TestResultFiles.ToList(),

@@ -17,6 +17,10 @@ public sealed record EvidenceInputs
     /// <summary>Test cases from the result files, or null when no test results were given.</summary>
     public IReadOnlyList<TestCaseResult>? TestCases { get; init; }
 
+    /// <summary>How many cases the result files held, when only those the repro references can match were kept in
+    /// <see cref="TestCases"/>; null: all of them are there.</summary>
+    public long? TestCaseCount { get; init; }
+
     public IReadOnlyList<string> TestResultFiles { get; init; } = [];
 
     /// <summary>The checkout's PR templates (or the one --pr-template names): a value that is only their text for

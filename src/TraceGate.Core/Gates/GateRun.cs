@@ -23,7 +23,7 @@ public static class GateRun
             var repro = policy.Evidence.Fields.Where(f => f.Kind == FieldKind.TestRef)
                 .Select(f => evidence.Evidence.GetValueOrDefault(f.Name)?.Value).FirstOrDefault(v => v is not null);
             var reference = repro is null ? null : Evidence.TestRef.Parse(repro, out _);
-            (var check, summary) = ProofGate.Evaluate(reference, proof, inputs.TestCases, inputs.TestResultFiles);
+            (var check, summary) = ProofGate.Evaluate(reference, proof, inputs.TestCases, inputs.TestResultFiles, inputs.TestCaseCount);
             // A pull request the policy puts out of scope needs no evidence, so no proof either: say why.
             if (evidence.Checks.FirstOrDefault(c => c.Id == ScopeGate.CheckId && c.Outcome == Outcome.Skip) is { } outOfScope)
             {

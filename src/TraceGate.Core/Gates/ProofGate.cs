@@ -22,7 +22,8 @@ public static partial class ProofGate
         RegexOptions.CultureInvariant)]
     private static partial Regex CannotRun();
 
-    public static (Check Check, ProofSummary Summary) Evaluate(TestRef? repro, ProofInputs proof, IReadOnlyList<TestCaseResult>? headCases, IReadOnlyList<string> headFiles)
+    public static (Check Check, ProofSummary Summary) Evaluate(TestRef? repro, ProofInputs proof, IReadOnlyList<TestCaseResult>? headCases, IReadOnlyList<string> headFiles,
+        long? headCount = null)
     {
         var baseline = ClassifyRuns(repro, proof.BaselineCases, proof.BaselineRun, ReproOutcome.Failed);
         var head = ClassifyRuns(repro, headCases, proof.HeadRun, ReproOutcome.Passed);
@@ -41,7 +42,7 @@ public static partial class ProofGate
             ReproOutcome.Passed => $"passes before the fix too: it does not reproduce the bug ({Where(baseline.Case)}){beforeRun}",
             ReproOutcome.Errored => $"errored before the fix: {baseline.Message} (a test that cannot run proves nothing) ({Where(baseline.Case)}){beforeRun}",
             ReproOutcome.Skipped => $"was skipped before the fix: a skipped test proves nothing ({Where(baseline.Case)}){beforeRun}",
-            ReproOutcome.Missing => $"is not in the baseline results: did the command run it? ({Count(proof.BaselineCases, proof.BaselineFiles)}){beforeRun}",
+            ReproOutcome.Missing => $"is not in the baseline results: did the command run it? ({Count(proof.BaselineCaseCount ?? proof.BaselineCases?.Count, proof.BaselineFiles)}){beforeRun}",
             _ => "has no baseline results: " + baseline.Message + beforeRun,
         };
         if (before is not null)
@@ -55,7 +56,7 @@ public static partial class ProofGate
             ReproOutcome.Failed => $"still fails after the fix: {head.Message} ({Where(head.Case)}){afterRun}",
             ReproOutcome.Errored => $"errored after the fix: {head.Message} ({Where(head.Case)}){afterRun}",
             ReproOutcome.Skipped => $"was skipped after the fix ({Where(head.Case)}){afterRun}",
-            ReproOutcome.Missing => $"is not in the head results: did the command run it? ({Count(headCases, headFiles)}){afterRun}",
+            ReproOutcome.Missing => $"is not in the head results: did the command run it? ({Count(headCount ?? headCases?.Count, headFiles)}){afterRun}",
             _ => "has no head results: " + head.Message + afterRun,
         };
         if (after is not null)
@@ -168,7 +169,7 @@ public static partial class ProofGate
     }
 
     /// <summary>Whether the case stands for the whole test file (a load or collection failure).</summary>
-    private static bool NamesFile(TestCaseResult c, string path)
+    internal static bool NamesFile(TestCaseResult c, string path)
     {
         string name = c.Name.Replace('\\', '/');
         if (name == path || name.EndsWith("/" + path, StringComparison.Ordinal) || c.File?.Replace('\\', '/') == path && c.Name.Length == 0)
@@ -186,8 +187,8 @@ public static partial class ProofGate
 
     private static string Where(TestCaseResult? c) => c is null ? "" : $"{c.ResultsFile}:{c.Line}";
 
-    private static string Count(IReadOnlyList<TestCaseResult>? cases, IReadOnlyList<string> files) =>
-        $"{cases?.Count ?? 0} test cases in {files.Count} result file(s): {string.Join(", ", files)}";
+    private static string Count(long? cases, IReadOnlyList<string> files) =>
+        $"{cases ?? 0} test cases in {files.Count} result file(s): {string.Join(", ", files)}";
 
     private static string Short(string? message)
     {

@@ -30,6 +30,10 @@ public sealed record ProofInputs
     /// <summary>Test cases of the baseline run, or null when the baseline has no results file.</summary>
     public IReadOnlyList<TestCaseResult>? BaselineCases { get; init; }
 
+    /// <summary>How many cases the baseline's files held, when only those the repro can match were kept in
+    /// <see cref="BaselineCases"/>; null: all of them are there.</summary>
+    public long? BaselineCaseCount { get; init; }
+
     public IReadOnlyList<string> BaselineFiles { get; init; } = [];
 
     /// <summary>Null when the baseline results came from a glob rather than from <c>tracegate prove</c>.</summary>

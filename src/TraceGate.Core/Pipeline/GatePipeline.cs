@@ -48,12 +48,31 @@ public static class GatePipeline
             });
         }
 
+        string? traceLink = policy.Evidence.Fields.FirstOrDefault(f => f.Kind == FieldKind.TraceId && f.Link is not null)?.Link;
+        if (!evidenceGiven)
+        {
+            policy = policy with { Evidence = policy.Evidence with { Fields = [], Sources = [], Scope = ScopePolicy.Everything } };
+        }
+
+        var evidenceInputs = new EvidenceInputs
+        {
+            PrBody = request.PrBody,
+            CommitMessages = request.CommitMessages,
+            CommitIds = request.CommitIds,
+            Workspace = request.Workspace,
+            PrTemplates = templates.Templates,
+            Facts = request.Facts,
+            Flaky = policy.Tests.Flaky,
+        };
+        var keep = request.TestResults.Patterns.Count > 0 || request.BaselineTestResults.Patterns.Count > 0 ? ReproCases(policy, evidenceInputs) : null;
+
         IReadOnlyList<TestCaseResult>? cases = null;
+        long? caseCount = null;
         IReadOnlyList<string> resultFiles = [];
         if (request.TestResults.Patterns.Count > 0)
         {
-            var read = ReadResults(request.Files, request.TestResults);
-            (cases, resultFiles) = (read.Cases, read.Files);
+            var read = ReadResults(request.Files, request.TestResults, keep);
+            (cases, caseCount, resultFiles) = (read.Cases, read.Count, read.Files);
             AddRefused(inputChecks, read.Found.Refused);
             foreach (var glob in read.Found.Unmatched)
             {
@@ -67,12 +86,13 @@ public static class GatePipeline
         ProofInputs? proof = null;
         if (request.BaselineTestResults.Patterns.Count > 0)
         {
-            var read = ReadResults(request.Files, request.BaselineTestResults);
+            var read = ReadResults(request.Files, request.BaselineTestResults, keep);
             AddRefused(inputChecks, read.Found.Refused);
             var runs = request.ProofRuns;
             proof = new ProofInputs
             {
                 BaselineCases = read.Files.Count > 0 ? read.Cases : null,
+                BaselineCaseCount = read.Files.Count > 0 ? read.Count : null,
                 BaselineFiles = read.Files,
                 BaselineRun = runs?.Baseline ?? (read.Files.Count == 0
                     ? new ProofRunInfo(null, null, null) { ResultsProblem = $"no file matched {string.Join(", ", read.Found.Unmatched.Select(g => $"'{g}'"))} in the workspace" }
@@ -82,24 +102,7 @@ public static class GatePipeline
             };
         }
 
-        string? traceLink = policy.Evidence.Fields.FirstOrDefault(f => f.Kind == FieldKind.TraceId && f.Link is not null)?.Link;
-        if (!evidenceGiven)
-        {
-            policy = policy with { Evidence = policy.Evidence with { Fields = [], Sources = [], Scope = ScopePolicy.Everything } };
-        }
-
-        var inputs = new EvidenceInputs
-        {
-            PrBody = request.PrBody,
-            CommitMessages = request.CommitMessages,
-            CommitIds = request.CommitIds,
-            TestCases = cases,
-            TestResultFiles = resultFiles,
-            Workspace = request.Workspace,
-            PrTemplates = templates.Templates,
-            Facts = request.Facts,
-            Flaky = policy.Tests.Flaky,
-        };
+        var inputs = evidenceInputs with { TestCases = cases, TestCaseCount = caseCount, TestResultFiles = resultFiles };
         return GateRun.Evaluate(policy, inputs, inputChecks, traceLink, proof, proofTraces, (incident, traceId) => Incident(request, policy, incident, traceId));
     }
 
@@ -144,27 +147,46 @@ public static class GatePipeline
         return request.IncidentBackend?.Invoke(traceId) ?? fromFiles;
     }
 
-    private sealed record ResultsRead(List<TestCaseResult> Cases, List<string> Files, FoundInputs Found);
-
-    private static ResultsRead ReadResults(IInputSource source, InputGlobs globs)
+    /// <summary>
+    /// Which test cases to keep: those the repro references of the evidence can match in any gate (the case itself,
+    /// a file that could not run, a failure named for the file). The evidence is read here once without test results
+    /// (the PR description and trailers only name the repro) so a report is matched as it streams: one at the size
+    /// limit holds 7 million cases, 1.7 GiB kept whole before any was matched.
+    /// </summary>
+    private static Func<TestCaseResult, bool> ReproCases(GatePolicy policy, EvidenceInputs inputs)
     {
+        var evidence = EvidenceGate.Evaluate(policy.Evidence, inputs).Evidence;
+        var references = policy.Evidence.Fields.Where(f => f.Kind == FieldKind.TestRef)
+            .Select(f => evidence.GetValueOrDefault(f.Name)?.Value).OfType<string>()
+            .Select(v => Evidence.TestRef.Parse(v, out _)).OfType<Evidence.TestRef>().ToArray();
+        return c => Array.Exists(references, r => TestMatcher.Matches(r, c)
+            || (c.Outcome == TestOutcome.Errored && TestMatcher.FindFileErrors(r, [c]).Count > 0)
+            || (c.Outcome == TestOutcome.Failed && ProofGate.NamesFile(c, r.Path)));
+    }
+
+    private sealed record ResultsRead(List<TestCaseResult> Cases, long Count, List<string> Files, FoundInputs Found);
+
+    private static ResultsRead ReadResults(IInputSource source, InputGlobs globs, Func<TestCaseResult, bool>? keep)
+    {
+        long count = 0;
         var found = source.Find(globs.Patterns, globs.FromCi);
         var all = new List<TestCaseResult>();
         var shown = new List<string>();
         foreach (var file in found.Files)
         {
             using var stream = file.Open();
-            var read = TestResultsReader.Read(file.Name, stream);
+            var read = TestResultsReader.Read(file.Name, stream, keep);
             if (read.Error is { } error)
             {
                 throw new GateInputException(error.ToString());
             }
 
             all.AddRange(read.Cases);
+            count += read.Count;
             shown.Add(file.Name);
         }
 
-        return new ResultsRead(all, shown, found);
+        return new ResultsRead(all, count, shown, found);
     }
 
     private static void AddRefused(List<Check> checks, IReadOnlyList<(string Glob, string File)> refused)

@@ -2,7 +2,12 @@ using System.Xml;
 
 namespace TraceGate.Core.TestResults;
 
-public sealed record TestResultsReadResult(IReadOnlyList<TestCaseResult> Cases, InputError? Error);
+/// <param name="Cases">The cases kept (every case, unless the read was given what to keep), retries merged.</param>
+public sealed record TestResultsReadResult(IReadOnlyList<TestCaseResult> Cases, InputError? Error)
+{
+    /// <summary>How many test cases the file holds (retries merged), kept or not.</summary>
+    public long Count { get; init; } = Cases.Count;
+}
 
 /// <summary>
 /// Reads the test report formats runners write, detected from the root element: JUnit XML (<c>testsuites</c>,
@@ -18,7 +23,14 @@ public static class TestResultsReader
 
     public const long MaxCharacters = 512L * 1024 * 1024;
 
-    public static TestResultsReadResult Read(string path, Stream content)
+    public static TestResultsReadResult Read(string path, Stream content) => Read(path, content, null);
+
+    /// <summary>
+    /// Reads a report, keeping only the cases <paramref name="keep"/> accepts (null: every case), and counting all.
+    /// JUnit XML is handed on case by case as it is read; the other formats join parts of a case from several
+    /// elements (TRX definitions and results, NUnit and xUnit failure texts) and go through the same seam per file.
+    /// </summary>
+    public static TestResultsReadResult Read(string path, Stream content, Func<TestCaseResult, bool>? keep)
     {
         var settings = new XmlReaderSettings
         {
@@ -39,18 +51,20 @@ public static class TestResultsReader
                 return Fail(path, walk.Line, "expected an XML test report: <testsuites>, <testsuite>, <TestRun>, <test-run>, <test-results> or <assemblies>");
             }
 
-            IReadOnlyList<TestCaseResult>? cases = reader.LocalName switch
+            var sink = new CaseSink(keep);
+            switch (reader.LocalName)
             {
-                "testsuites" or "testsuite" => JUnitReader.Read(walk),
-                "TestRun" => TrxReader.Read(walk),
-                "test-run" => NUnitReader.ReadNUnit3(walk),
-                "test-results" => NUnitReader.ReadNUnit2(walk),
-                "assemblies" or "assembly" => XunitReader.Read(walk),
-                _ => null,
-            };
-            return cases is null
-                ? Fail(path, walk.Line, $"root element <{reader.LocalName}> is not a test report: expected <testsuites> or <testsuite> (JUnit XML), <TestRun> (TRX), <test-run> (NUnit 3), <test-results> (NUnit 2) or <assemblies> (xUnit.net)")
-                : new TestResultsReadResult(Retries.Merge(cases), null);
+                case "testsuites" or "testsuite": JUnitReader.Read(walk, sink); break;
+                case "TestRun": sink.AddRange(TrxReader.Read(walk)); break;
+                case "test-run": sink.AddRange(NUnitReader.ReadNUnit3(walk)); break;
+                case "test-results": sink.AddRange(NUnitReader.ReadNUnit2(walk)); break;
+                case "assemblies" or "assembly": sink.AddRange(XunitReader.Read(walk)); break;
+                default:
+                    return Fail(path, walk.Line, $"root element <{reader.LocalName}> is not a test report: expected <testsuites> or <testsuite> (JUnit XML), <TestRun> (TRX), <test-run> (NUnit 3), <test-results> (NUnit 2) or <assemblies> (xUnit.net)");
+            }
+
+            var merged = Retries.Merge(sink.Kept);
+            return new TestResultsReadResult(merged, null) { Count = keep is null ? merged.Count : sink.Distinct };
         }
         catch (ReportTooDeepException e)
         {
