@@ -46,6 +46,7 @@ public static class TrailerParser
         int trailerStart = FindTrailerStart(buf, trailerEnd, titleEnd);
 
         var trailers = new List<(string, string, int)>();
+        var strings = new Interned();
         // trailer_info_get: split the block into lines, folding continuation lines into the trailer before them.
         // Items are ranges of buf: a continuation line directly follows its trailer, so folding extends the range
         // (copying the text once per continuation line made a long folded trailer quadratic).
@@ -62,7 +63,7 @@ public static class TrailerParser
             }
 
             items.Add((s, end, lineNumber));
-            lastIsTrailer = FindSeparator(buf[s..end], 0) >= 1;
+            lastIsTrailer = FindSeparator(buf.AsSpan(s, end - s)) >= 1;
         }
 
         // process_input_file with --only-trailers --unfold: comments and non-trailers are dropped.
@@ -73,16 +74,14 @@ public static class TrailerParser
                 continue;
             }
 
-            string text = buf[start..end];
-            int sep = FindSeparator(text, 0);
+            var text = buf.AsSpan(start, end - start);
+            int sep = FindSeparator(text);
             if (sep < 1)
             {
                 continue;
             }
 
-            string key = Trim(text[..sep]);
-            string value = Unfold(Trim(text[(sep + 1)..]));
-            trailers.Add((key, value, line));
+            trailers.Add((strings.Of(Trim(text[..sep])), Value(Trim(text[(sep + 1)..]), strings), line));
         }
 
         var ignored = new List<TrailerShapedLine>();
@@ -98,8 +97,8 @@ public static class TrailerParser
             }
 
             int end = NextLine(buf, s);
-            string line = buf[s..end];
-            int sep = FindSeparator(line, 0);
+            var line = buf.AsSpan(s, end - s);
+            int sep = FindSeparator(line);
             bool shaped = sep >= 1 && !IsSpace(line[0]) && line[0] != CommentChar;
             if (!shaped)
             {
@@ -116,7 +115,7 @@ public static class TrailerParser
                 : s < titleEnd ? TrailerLinePlace.Subject
                 : s >= lastParagraphStart ? TrailerLinePlace.MixedLastParagraph
                 : TrailerLinePlace.EarlierParagraph;
-            ignored.Add(new TrailerShapedLine(Trim(line[..sep]), Unfold(Trim(line[(sep + 1)..])), lineNumber, place));
+            ignored.Add(new TrailerShapedLine(strings.Of(Trim(line[..sep])), Value(Trim(line[(sep + 1)..]), strings), lineNumber, place));
         }
 
         return new TrailerParseResult(trailers, ignored, firstProse);
@@ -302,8 +301,11 @@ public static class TrailerParser
 
     // trailer.c find_separator: letters, digits and '-' up to the separator, whitespace allowed before it.
     // Returns the separator's offset from the line start, or -1.
-    internal static int FindSeparator(string s, int start)
+    internal static int FindSeparator(string s, int start) => FindSeparator(s.AsSpan(start));
+
+    private static int FindSeparator(ReadOnlySpan<char> s)
     {
+        const int start = 0;
         bool whitespaceFound = false;
         for (int c = start; c < s.Length; c++)
         {
@@ -364,6 +366,54 @@ public static class TrailerParser
     internal static bool IsSpace(char c) => c is ' ' or '\t' or '\n' or '\r';
 
     private static bool IsAlnum(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9';
+
+    private static ReadOnlySpan<char> Trim(ReadOnlySpan<char> s)
+    {
+        int a = 0, b = s.Length;
+        while (a < b && IsSpace(s[a]))
+        {
+            a++;
+        }
+
+        while (b > a && IsSpace(s[b - 1]))
+        {
+            b--;
+        }
+
+        return s[a..b];
+    }
+
+    /// <summary>A trailer's value, unfolded; one string per distinct value (see <see cref="Interned"/>).</summary>
+    private static string Value(ReadOnlySpan<char> value, Interned strings) =>
+        value.Contains('\n') ? Unfold(new string(value)) : strings.Of(value);
+
+    /// <summary>
+    /// One string per distinct key or value of a message, up to a bound: a block of trailers repeats its keys (and
+    /// often its values), and 16 MiB of trailer lines made two strings per line (a peak of 523 MiB). Looked up by the
+    /// characters, so a repeated text allocates nothing.
+    /// </summary>
+    private sealed class Interned
+    {
+        private const int Max = 4096;
+        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+
+        public string Of(ReadOnlySpan<char> text)
+        {
+            var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(text, out var known))
+            {
+                return known;
+            }
+
+            string made = new(text);
+            if (_strings.Count < Max)
+            {
+                _strings[made] = made;
+            }
+
+            return made;
+        }
+    }
 
     private static string Trim(string s)
     {
