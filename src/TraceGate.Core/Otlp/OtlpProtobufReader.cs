@@ -328,13 +328,7 @@ public sealed class OtlpProtobufReader
             {
                 case 1:
                     r.Expect(wire, WireReader.Len, "trace_id");
-                    var tid = r.ReadLengthDelimited(out _);
-                    if (tid.Length != 16)
-                    {
-                        throw r.ErrorHere($"trace_id has {tid.Length} bytes, expected 16");
-                    }
-
-                    s.TraceId = new TraceId(BinaryPrimitives.ReadUInt64BigEndian(tid), BinaryPrimitives.ReadUInt64BigEndian(tid[8..]));
+                    s.TraceId = ReadTraceId(ref r, "trace_id");
                     break;
                 case 2:
                     r.Expect(wire, WireReader.Len, "span_id");
@@ -396,6 +390,18 @@ public sealed class OtlpProtobufReader
         _sink.OnSpan(s);
     }
 
+    /// <summary>A 16-byte trace id: the span's own and each link's read the same way.</summary>
+    private static TraceId ReadTraceId(ref WireReader r, string name)
+    {
+        var id = r.ReadLengthDelimited(out _);
+        if (id.Length != 16)
+        {
+            throw r.ErrorHere($"{name} has {id.Length} bytes, expected 16");
+        }
+
+        return new TraceId(BinaryPrimitives.ReadUInt64BigEndian(id), BinaryPrimitives.ReadUInt64BigEndian(id[8..]));
+    }
+
     private static ulong ReadId(ref WireReader r, string name)
     {
         var id = r.ReadLengthDelimited(out _);
@@ -420,13 +426,7 @@ public sealed class OtlpProtobufReader
             {
                 case 1:
                     r.Expect(wire, WireReader.Len, "link.trace_id");
-                    var tid = r.ReadLengthDelimited(out _);
-                    if (tid.Length != 16)
-                    {
-                        throw r.ErrorHere($"link.trace_id has {tid.Length} bytes, expected 16");
-                    }
-
-                    trace = new TraceId(BinaryPrimitives.ReadUInt64BigEndian(tid), BinaryPrimitives.ReadUInt64BigEndian(tid[8..]));
+                    trace = ReadTraceId(ref r, "link.trace_id");
                     break;
                 case 2:
                     r.Expect(wire, WireReader.Len, "link.span_id");

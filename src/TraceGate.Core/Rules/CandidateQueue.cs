@@ -23,6 +23,9 @@ internal sealed class CandidateQueue(RuleRun[] runs)
     /// <summary>Candidates held now (waiting, or resolved behind one that waits).</summary>
     public int Count => _count;
 
+    /// <summary>Bytes the queue holds now.</summary>
+    public long Bytes => _ring.Length * 56L;
+
     public void Add(int rule, TraceId trace, ulong span, string name, long duration, SpanProblems? problems, bool? selected)
     {
         if (_count == 0 && selected is { } known)

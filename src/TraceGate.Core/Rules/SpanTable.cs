@@ -15,16 +15,9 @@ internal sealed class SpanTable
     /// <summary>Bytes the table holds now.</summary>
     public long Bytes => (long)_entries.Length * 16;
 
-    /// <summary>The value of (<paramref name="trace"/>, <paramref name="span"/>), when it is in the table.</summary>
-    public bool TryGet(int trace, ulong span, out int value)
-    {
-        int at = Find(_entries, trace, span);
-        value = at >= 0 ? _entries[at].Value : 0;
-        return at >= 0;
-    }
-
-    /// <summary>Adds the key with its value unless it is there already; false when it was (the first span with an id wins).</summary>
-    public bool TryAdd(int trace, ulong span, int value)
+    /// <summary>The value of the key, added as <paramref name="value"/> when it was not there: one probe for both.
+    /// The reference is good until the next call.</summary>
+    public ref int GetOrAdd(int trace, ulong span, int value, out bool existed)
     {
         if ((_count + 1) * 4L > _entries.Length * 3L)
         {
@@ -32,22 +25,19 @@ internal sealed class SpanTable
         }
 
         int at = Find(_entries, trace, span);
-        if (at >= 0)
+        existed = at >= 0;
+        if (!existed)
         {
-            return false;
+            at = ~at;
+            _entries[at] = new Entry { Span = span, TracePlusOne = trace + 1, Value = value };
+            _count++;
         }
 
-        _entries[~at] = new Entry(span, trace + 1, value);
-        _count++;
-        return true;
+        return ref _entries[at].Value;
     }
 
-    /// <summary>Replaces the value of a key that is in the table.</summary>
-    public void Set(int trace, ulong span, int value)
-    {
-        int at = Find(_entries, trace, span);
-        _entries[at] = _entries[at] with { Value = value };
-    }
+    /// <summary>The value of a key that is in the table. The reference is good until the next call that adds.</summary>
+    public ref int ValueOf(int trace, ulong span) => ref _entries[Find(_entries, trace, span)].Value;
 
     public void Clear()
     {
@@ -101,5 +91,10 @@ internal sealed class SpanTable
     }
 
     /// <summary>TracePlusOne is 0 in an empty slot.</summary>
-    private readonly record struct Entry(ulong Span, int TracePlusOne, int Value);
+    private struct Entry
+    {
+        public ulong Span;
+        public int TracePlusOne;
+        public int Value;
+    }
 }

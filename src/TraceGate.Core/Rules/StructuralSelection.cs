@@ -7,7 +7,7 @@ namespace TraceGate.Core.Rules;
 /// Each ancestor step (every step of a selector but its last) has one bit of a span's mask. A span whose parent has
 /// been seen, with its ancestry known, is resolved on arrival: its state is, per ancestor step, how many hops up the
 /// nearest span is that matches the step in full (0: the span itself), and its candidates are decided at once.
-/// A span whose parent has not been seen yet waits (56 bytes) until the parent's ancestry is known, then it and the
+/// A span whose parent has not been seen yet waits (64 bytes) until the parent's ancestry is known, then it and the
 /// spans waiting under it are resolved; what still waits after the last span (a parent that never came, a parent
 /// loop a corrupt file makes) is resolved as before, one pass per step over those spans in parent-first order.
 /// <para>What stays per span: 16 bytes in <see cref="SpanTable"/> (at most three quarters full), because any later
@@ -38,8 +38,7 @@ internal sealed class StructuralSelection
     private ushort[] _states = new ushort[1024];
     private int _stateCount;
 
-    /// <summary>Spans waiting for a parent, by (trace, parent id): the first waiting node, chained by <see cref="Pending.Next"/>.</summary>
-    private readonly Dictionary<(int Trace, ulong Parent), int> _waiting = [];
+    /// <summary>Spans waiting for a parent, each in the list of its parent's waiting children (<see cref="Pending.Next"/>).</summary>
     private Pending[] _pending = new Pending[64];
     private int _pendingUsed;
     private int _free = -1;
@@ -48,7 +47,9 @@ internal sealed class StructuralSelection
 
     private readonly List<(int Rule, long Duration, SpanProblems? Problems, string Name)> _current = [];
     private readonly ushort[] _scratch;
-    private readonly Stack<(ulong Span, int State)> _resolved = new();
+    private readonly Stack<(int Head, int State)> _resolved = new();
+    private TraceId _lastTrace;
+    private int _lastT = -1;
 
     public StructuralSelection(SelectorStep[][] steps, RuleRun[] runs)
     {
@@ -91,7 +92,7 @@ internal sealed class StructuralSelection
     public long Waited { get; private set; }
 
     /// <summary>Bytes held now for the spans seen (table, states, waiting spans and candidates), for the benchmark's figure.</summary>
-    public long Bytes => _known.Bytes + (_states.Length * 2L) + (_pending.Length * 56L) + (_traces.Count * 32L) + (_queue.Count * 56L);
+    public long Bytes => _known.Bytes + (_states.Length * 2L) + (_pending.Length * 64L) + (_traces.EnsureCapacity(0) * 36L) + _queue.Bytes;
 
     /// <summary>The mask bit of rule <paramref name="rule"/>'s ancestor step <paramref name="step"/>.</summary>
     public ulong Bit(int rule, int step) => 1UL << _stepBits[rule][step];
@@ -100,50 +101,77 @@ internal sealed class StructuralSelection
     public void AddCandidate(int rule, long duration, SpanProblems? problems, string name) =>
         _current.Add((rule, duration, problems, name));
 
-    /// <summary>Adds one span, in file order, after its candidates.</summary>
+    /// <summary>
+    /// Adds one span, in file order, after its candidates. Two probes of the table: the parent (its state, or where
+    /// to wait: under a waiting parent, or under a placeholder for a parent not seen yet) and the span itself (the
+    /// first with its id takes over its placeholder and resolves, or adopts, the spans that waited for it).
+    /// </summary>
     public void AddNode(TraceId trace, ulong span, ulong parent, ulong mask)
     {
-        if (!_traces.TryGetValue(trace, out int t))
+        int t = TraceNumber(trace);
+        int parentState = Empty, p = -1;
+        bool known = true;
+        if (parent != 0)
         {
-            t = _traces.Count;
-            _traces[trace] = t;
+            int next = _free >= 0 ? _free : _pendingUsed;
+            ref int pv = ref _known.GetOrAdd(t, parent, Placeholder(next), out bool seen);
+            if (seen && pv >= Empty)
+            {
+                parentState = pv;
+            }
+            else
+            {
+                known = false;
+                int head = -1;
+                if (seen && pv > PlaceholderBase)
+                {
+                    // The parent came and waits itself: wait under it.
+                    int waiting = -2 - pv;
+                    head = _pending[waiting].Children;
+                    _pending[waiting] = _pending[waiting] with { Children = next };
+                }
+                else if (seen)
+                {
+                    head = PlaceholderBase - pv;
+                    pv = Placeholder(next);
+                }
+
+                p = NewPending(new Pending(t, span, parent, mask, _arrivals, _queue.NextSeq, _current.Count, head, -1, false));
+            }
         }
 
-        // The parent is the first span with its id; looked up before this span is added, so a span that names
-        // itself as parent waits for ever (a loop of one, as the final pass reads it).
-        int parentState = Empty;
-        bool known = parent == 0 || (_known.TryGet(t, parent, out parentState) && parentState >= Empty);
-
-        if (known)
+        foreach (var c in _current)
         {
-            foreach (var c in _current)
-            {
-                _queue.Add(c.Rule, trace, span, c.Name, c.Duration, c.Problems, Selects(c.Rule, parentState));
-            }
-
-            int state = State(parentState, mask);
-            if (_known.TryAdd(t, span, state))
-            {
-                Propagate(t, span, state);
-            }
-        }
-        else
-        {
-            int p = NewPending(new Pending(t, span, parent, mask, _arrivals, _queue.NextSeq, _current.Count, -1));
-            foreach (var c in _current)
-            {
-                _queue.Add(c.Rule, trace, span, c.Name, c.Duration, c.Problems, null);
-            }
-
-            ref int head = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_waiting, (t, parent), out bool exists);
-            _pending[p] = _pending[p] with { Next = exists ? head : -1 };
-            head = p;
-            _known.TryAdd(t, span, PendingValue(p));
-            Waited++;
+            _queue.Add(c.Rule, trace, span, c.Name, c.Duration, c.Problems, known ? Selects(c.Rule, parentState) : null);
         }
 
         _current.Clear();
         _arrivals++;
+        int self = known ? State(parentState, mask) : -2 - p;
+        ref int sv = ref _known.GetOrAdd(t, span, self, out bool had);
+        if (!known)
+        {
+            Waited++;
+        }
+
+        if (had && sv <= PlaceholderBase)
+        {
+            // The first span with this id, and spans already wait for it.
+            int head = PlaceholderBase - sv;
+            sv = self;
+            if (known)
+            {
+                Propagate(t, head, self);
+            }
+            else
+            {
+                _pending[p] = _pending[p] with { Registered = true, Children = head };
+            }
+        }
+        else if (!had && !known)
+        {
+            _pending[p] = _pending[p] with { Registered = true };
+        }
     }
 
     /// <summary>
@@ -215,8 +243,8 @@ internal sealed class StructuralSelection
         }
 
         _traces.Clear();
+        _lastT = -1;
         _known.Clear();
-        _waiting.Clear();
         _pending = new Pending[64];
         _pendingUsed = 0;
         _pendingLive = 0;
@@ -276,41 +304,62 @@ internal sealed class StructuralSelection
 
     private ushort Near(int state, int bit) => state == Empty ? None : _states[(state * _width) + bit];
 
-    /// <summary>A span just resolved with <paramref name="state"/>: the spans waiting for it are resolved in turn.</summary>
-    private void Propagate(int t, ulong span, int state)
+    /// <summary>The spans from <paramref name="head"/> on waited for a parent now resolved with <paramref name="state"/>:
+    /// they are resolved, and the spans that waited for them in turn.</summary>
+    private void Propagate(int t, int head, int state)
     {
-        _resolved.Push((span, state));
+        _resolved.Push((head, state));
         while (_resolved.TryPop(out var done))
         {
-            if (!_waiting.Remove((t, done.Span), out int p))
+            for (int c = done.Head; c >= 0;)
             {
-                continue;
-            }
-
-            while (p >= 0)
-            {
-                var w = _pending[p];
+                var w = _pending[c];
                 for (long seq = w.FirstCandidate; seq < w.FirstCandidate + w.Candidates; seq++)
                 {
                     _queue.Resolve(seq, Selects(_queue.RuleOf(seq), done.State));
                 }
 
                 int childState = State(done.State, w.Mask);
-                // Only the first span with an id is anyone's parent; a later one with the same id waits for no one.
-                if (_known.TryGet(t, w.Span, out int value) && value == PendingValue(p))
+                // Only the first span with an id is anyone's parent; a later one with the same id has no children.
+                if (w.Registered)
                 {
-                    _known.Set(t, w.Span, childState);
-                    _resolved.Push((w.Span, childState));
+                    _known.ValueOf(t, w.Span) = childState;
+                    if (w.Children >= 0)
+                    {
+                        _resolved.Push((w.Children, childState));
+                    }
                 }
 
-                Release(p);
-                p = w.Next;
+                Release(c);
+                c = w.Next;
             }
         }
     }
 
-    /// <summary>Waiting spans are stored in the table as values below <see cref="Empty"/>.</summary>
-    private static int PendingValue(int p) => -2 - p;
+    /// <summary>Table values: a state (0 up), <see cref="Empty"/>, a waiting span (-2 - its slot), or a placeholder
+    /// for a span not seen yet that others wait for (<see cref="PlaceholderBase"/> - the first waiting slot).</summary>
+    private const int PlaceholderBase = -2 - (1 << 29);
+
+    private static int Placeholder(int head) => PlaceholderBase - head;
+
+    private int TraceNumber(TraceId trace)
+    {
+        // A trace's spans mostly come together: one dictionary lookup per run of them.
+        if (_lastT >= 0 && trace == _lastTrace)
+        {
+            return _lastT;
+        }
+
+        if (!_traces.TryGetValue(trace, out int t))
+        {
+            t = _traces.Count;
+            _traces[trace] = t;
+        }
+
+        _lastTrace = trace;
+        _lastT = t;
+        return t;
+    }
 
     private int NewPending(Pending w)
     {
@@ -337,7 +386,7 @@ internal sealed class StructuralSelection
 
     private void Release(int p)
     {
-        _pending[p] = default(Pending) with { Arrival = -1, Next = _free };
+        _pending[p] = default(Pending) with { Arrival = -1, Next = _free, Children = -1 };
         _free = p;
         _pendingLive--;
     }
@@ -381,7 +430,9 @@ internal sealed class StructuralSelection
 
     internal readonly record struct Node(int Trace, ulong Span, ulong Parent, ulong Mask);
 
-    /// <summary>A span waiting for its parent: its candidates are <see cref="Candidates"/> numbers from <see cref="FirstCandidate"/>.
-    /// <see cref="Arrival"/> is -1 in a free slot, whose <see cref="Next"/> is the next free one.</summary>
-    private readonly record struct Pending(int Trace, ulong Span, ulong Parent, ulong Mask, long Arrival, long FirstCandidate, int Candidates, int Next);
+    /// <summary>A span waiting for its parent: its candidates are <see cref="Candidates"/> numbers from <see cref="FirstCandidate"/>;
+    /// <see cref="Next"/> is the next span waiting for the same parent, <see cref="Children"/> the first waiting for
+    /// this one; <see cref="Registered"/> when it is the first span with its id. <see cref="Arrival"/> is -1 in a free
+    /// slot, whose <see cref="Next"/> is the next free one.</summary>
+    private readonly record struct Pending(int Trace, ulong Span, ulong Parent, ulong Mask, long Arrival, long FirstCandidate, int Candidates, int Next, int Children, bool Registered);
 }
