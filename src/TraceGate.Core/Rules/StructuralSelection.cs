@@ -13,7 +13,7 @@ namespace TraceGate.Core.Rules;
 /// <para>What stays per span: 16 bytes in <see cref="SpanTable"/> (at most three quarters full), because any later
 /// span may name it as parent (OTLP files carry no "trace complete" mark, and a child may be exported after its
 /// parent), plus 2 bytes per ancestor step for spans that have a matching ancestor or match a step themselves, plus
-/// 32 bytes per trace for its number. Spans whose state is empty keep only their table entry.</para>
+/// about 22 bytes per trace for its number (<see cref="TraceNumbers"/>). Spans whose state is empty keep only their table entry.</para>
 /// </summary>
 internal sealed class StructuralSelection
 {
@@ -31,12 +31,14 @@ internal sealed class StructuralSelection
     private readonly int[] _structural;
     private readonly int _width;
     private readonly CandidateQueue _queue;
-    private readonly Dictionary<TraceId, int> _traces = [];
+    private readonly TraceNumbers _traces = new();
     private readonly SpanTable _known = new();
 
-    /// <summary>Per resolved span with a non-empty state, <see cref="_width"/> distances.</summary>
-    private ushort[] _states = new ushort[1024];
+    /// <summary>Per resolved span with a non-empty state, <see cref="_width"/> distances, in blocks that never move
+    /// (growing one array would leave its old copies for the collector: measured, a tenth of the peak).</summary>
+    private readonly List<ushort[]> _states = [];
     private int _stateCount;
+    private const int StateBlockBits = 12;
 
     /// <summary>Spans waiting for a parent, each in the list of its parent's waiting children (<see cref="Pending.Next"/>).</summary>
     private Pending[] _pending = new Pending[64];
@@ -92,7 +94,7 @@ internal sealed class StructuralSelection
     public long Waited { get; private set; }
 
     /// <summary>Bytes held now for the spans seen (table, states, waiting spans and candidates), for the benchmark's figure.</summary>
-    public long Bytes => _known.Bytes + (_states.Length * 2L) + (_pending.Length * 64L) + (_traces.EnsureCapacity(0) * 36L) + _queue.Bytes;
+    public long Bytes => _known.Bytes + (_states.Count * ((long)_width << StateBlockBits) * 2) + (_pending.Length * 64L) + _traces.Bytes + _queue.Bytes;
 
     /// <summary>The mask bit of rule <paramref name="rule"/>'s ancestor step <paramref name="step"/>.</summary>
     public ulong Bit(int rule, int step) => 1UL << _stepBits[rule][step];
@@ -249,6 +251,7 @@ internal sealed class StructuralSelection
         _pendingUsed = 0;
         _pendingLive = 0;
         _free = -1;
+        _states.Clear();
         _stateCount = 0;
     }
 
@@ -293,16 +296,17 @@ internal sealed class StructuralSelection
             return Empty;
         }
 
-        if ((_stateCount + 1) * _width > _states.Length)
+        if ((_stateCount >> StateBlockBits) == _states.Count)
         {
-            Array.Resize(ref _states, _states.Length * 2);
+            _states.Add(new ushort[_width << StateBlockBits]);
         }
 
-        _scratch.CopyTo(_states, _stateCount * _width);
+        _scratch.CopyTo(_states[_stateCount >> StateBlockBits], (_stateCount & ((1 << StateBlockBits) - 1)) * _width);
         return _stateCount++;
     }
 
-    private ushort Near(int state, int bit) => state == Empty ? None : _states[(state * _width) + bit];
+    private ushort Near(int state, int bit) =>
+        state == Empty ? None : _states[state >> StateBlockBits][((state & ((1 << StateBlockBits) - 1)) * _width) + bit];
 
     /// <summary>The spans from <paramref name="head"/> on waited for a parent now resolved with <paramref name="state"/>:
     /// they are resolved, and the spans that waited for them in turn.</summary>
@@ -350,12 +354,7 @@ internal sealed class StructuralSelection
             return _lastT;
         }
 
-        if (!_traces.TryGetValue(trace, out int t))
-        {
-            t = _traces.Count;
-            _traces[trace] = t;
-        }
-
+        int t = _traces.NumberOf(trace);
         _lastTrace = trace;
         _lastT = t;
         return t;

@@ -61,6 +61,26 @@ public sealed class StructuralSelectorTests
     }
 
     [Fact]
+    public void Select_OverThousandsOfTracesWithTheSameSpanIds_KeepsEachTraceApart()
+    {
+        // 3,000 traces (the trace numbers and the span table grow several times), each root id 1 with children 2 and
+        // 3, children first; only every third trace's root is x, and a span's parent is looked up in its own trace.
+        var spans = Enumerable.Range(0, 3000).SelectMany(t =>
+        {
+            var trace = Convert.FromHexString($"{t + 1:x32}");
+            return new[]
+            {
+                Otlp.Span("a", 2, parent: 1, traceId: trace),
+                Otlp.Span("b", 3, parent: 2, traceId: trace),
+                Otlp.Span(t % 3 == 0 ? "x" : "r", 1, traceId: trace),
+            };
+        }).ToArray();
+        RunRule("span[name=x] > span[name=a]", spans).Spans.Should().Be(1000);
+        RunRule("span[name=x] span[name=b]", spans).Spans.Should().Be(1000);
+        RunRule("span[name=r] > span[name=b]", spans).Spans.Should().Be(0);
+    }
+
+    [Fact]
     public void Select_WhenParentsLoop_FinishesAndReadsTheLoopAsAncestry()
     {
         // A corrupt file: A's parent is B and B's parent is A; C hangs under A. Walking up from C meets A, B, A, ...
