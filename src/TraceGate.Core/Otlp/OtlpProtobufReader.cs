@@ -34,19 +34,33 @@ public sealed class OtlpProtobufReader
 
     public void ReadFramed(Stream input, string file) => Read(file, on => ScanFramed(input, file, on));
 
-    /// <summary>One top-level message: a ResourceSpans (plain files) or a whole TracesData (a framed record).</summary>
-    internal delegate void MessageHandler(ReadOnlySpan<byte> message, long offset, bool tracesData);
+    /// <summary>Where the top-level messages go: each is read straight into <see cref="Reserve"/>'s bytes, then
+    /// <see cref="Commit"/>ted (a ResourceSpans of a plain file, or a whole TracesData: a framed record).</summary>
+    internal interface IMessageTarget
+    {
+        Span<byte> Reserve(int length);
+
+        void Commit(ReadOnlySpan<byte> message, long offset, bool tracesData);
+    }
+
+    /// <summary>One thread: the messages are parsed as they are read.</summary>
+    private sealed class ParseHere(OtlpProtobufReader reader, string file) : IMessageTarget
+    {
+        public Span<byte> Reserve(int length) => reader.Take(length).AsSpan(0, length);
+
+        public void Commit(ReadOnlySpan<byte> message, long offset, bool tracesData) => reader.ParseMessage(message, offset, tracesData, file);
+    }
 
     /// <summary>
     /// Reads on this thread with one worker; with more, the messages go in chunks to <see cref="ProtobufWorkers"/>,
     /// which parse and judge them on every core and hand the spans on in file order. An error this thread finds
     /// (a torn length prefix) is raised after the chunks before it, so the first error in file order wins.
     /// </summary>
-    private void Read(string file, Action<MessageHandler> scan)
+    private void Read(string file, Action<IMessageTarget> scan)
     {
         if (_options.Workers <= 1)
         {
-            scan((message, offset, tracesData) => ParseMessage(message, offset, tracesData, file));
+            scan(new ParseHere(this, file));
             return;
         }
 
@@ -55,7 +69,7 @@ public sealed class OtlpProtobufReader
         {
             try
             {
-                scan(workers.Add);
+                scan(workers);
             }
             catch (TraceInputException)
             {
@@ -85,7 +99,7 @@ public sealed class OtlpProtobufReader
         }
     }
 
-    private void ScanPlain(Stream input, string file, MessageHandler on)
+    private void ScanPlain(Stream input, string file, IMessageTarget on)
     {
         var cursor = new StreamCursor(input, file);
         while (true)
@@ -109,14 +123,14 @@ public sealed class OtlpProtobufReader
                 ulong len = cursor.ReadVarint() ?? throw cursor.Error(lenAt, "the input ends inside a length prefix");
                 int n = CheckSize(cursor, lenAt, len);
                 long start = cursor.Offset;
-                var buffer = Take(n);
-                int got = cursor.Read(buffer.AsSpan(0, n));
+                var buffer = on.Reserve(n);
+                int got = cursor.Read(buffer);
                 if (got < n)
                 {
                     throw cursor.Error(lenAt, $"truncated: a ResourceSpans declares {len} bytes but only {got} remain");
                 }
 
-                on(buffer.AsSpan(0, n), start, false);
+                on.Commit(buffer, start, false);
                 continue;
             }
 
@@ -124,7 +138,7 @@ public sealed class OtlpProtobufReader
         }
     }
 
-    private void ScanFramed(Stream input, string file, MessageHandler on)
+    private void ScanFramed(Stream input, string file, IMessageTarget on)
     {
         var cursor = new StreamCursor(input, file);
         Span<byte> prefix = stackalloc byte[4];
@@ -146,16 +160,16 @@ public sealed class OtlpProtobufReader
 
             uint len = BinaryPrimitives.ReadUInt32BigEndian(prefix);
             int n = CheckSize(cursor, at, len);
-            var buffer = Take(n);
+            var buffer = on.Reserve(n);
             long start = cursor.Offset;
-            int body = cursor.Read(buffer.AsSpan(0, n));
+            int body = cursor.Read(buffer);
             if (body < n)
             {
                 TornTail = $"{file}: byte offset {at}: the last record declares {len} bytes but only {body} remain, after {records} complete records (the writer stopped mid-record)";
                 return;
             }
 
-            on(buffer.AsSpan(0, n), start, true);
+            on.Commit(buffer, start, true);
             records++;
         }
     }

@@ -5,15 +5,15 @@ using TraceGate.Core.Traces;
 namespace TraceGate.Core.Otlp;
 
 /// <summary>
-/// Parses OTLP protobuf on every core, as <see cref="JsonLinesReader"/> does JSON lines: the reading thread copies the
-/// top-level messages (each ResourceSpans, or each framed record) into chunks of about 1 MiB, each with the file
+/// Parses OTLP protobuf on every core, as <see cref="JsonLinesReader"/> does JSON lines: the reading thread reads the
+/// top-level messages (each ResourceSpans, or each framed record) straight into chunks of about 1 MiB, each with the file
 /// offset of every message, so a worker's spans and errors carry the offsets a one-thread read gives. A worker parses
 /// a chunk with its own <see cref="OtlpProtobufReader"/> and keeps the sink's judgements (or span copies) in a
 /// <see cref="SpanBatch"/>; the reading thread hands the batches to the sink in file order, so the sink, and the
 /// report, see exactly what one thread shows them, and the first error in file order is the one raised.
 /// Memory is bounded by the chunks in flight.
 /// </summary>
-internal sealed class ProtobufWorkers
+internal sealed class ProtobufWorkers : OtlpProtobufReader.IMessageTarget
 {
     private const int ChunkBytes = 1024 * 1024;
 
@@ -40,16 +40,22 @@ internal sealed class ProtobufWorkers
     /// <summary>Spans handed to the sink.</summary>
     public long Spans { get; private set; }
 
-    /// <summary>Copies one message into the current chunk; a full chunk goes to a worker.</summary>
-    public void Add(ReadOnlySpan<byte> message, long offset, bool tracesData)
+    /// <summary>Room for the next message at the end of the current chunk (the reading thread reads it straight there).</summary>
+    public Span<byte> Reserve(int length)
     {
-        if (_current is { } c && c.Length + message.Length > c.Buffer.Length)
+        if (_current is { } c && c.Length + length > c.Buffer.Length)
         {
             Dispatch();
         }
 
-        var chunk = _current ??= new Chunk(ArrayPool<byte>.Shared.Rent(Math.Max(ChunkBytes, message.Length)));
-        message.CopyTo(chunk.Buffer.AsSpan(chunk.Length));
+        var chunk = _current ??= new Chunk(ArrayPool<byte>.Shared.Rent(Math.Max(ChunkBytes, length)));
+        return chunk.Buffer.AsSpan(chunk.Length, length);
+    }
+
+    /// <summary>The reserved message is read: it joins the chunk, and a full chunk goes to a worker.</summary>
+    public void Commit(ReadOnlySpan<byte> message, long offset, bool tracesData)
+    {
+        var chunk = _current!;
         chunk.Messages.Add((chunk.Length, message.Length, offset, tracesData));
         chunk.Length += message.Length;
         if (chunk.Length >= ChunkBytes)

@@ -10,6 +10,7 @@ namespace TraceGate.Core.Rules;
 public sealed class RedactionScan(IReadOnlyList<string> forbid)
 {
     private readonly HashSet<ResourceData> _scannedResources = new(ReferenceEqualityComparer.Instance);
+    private ResourceData? _last;
 
     public bool Enabled => forbid.Count > 0;
 
@@ -36,6 +37,13 @@ public sealed class RedactionScan(IReadOnlyList<string> forbid)
     /// <summary>Adds what the resource's attributes give away, the first time the resource is seen; nothing after. One thread.</summary>
     public void ScanResource(ResourceData resource, List<string> problems)
     {
+        // A batch's spans share their resource: the set is asked once per run of them.
+        if (ReferenceEquals(resource, _last))
+        {
+            return;
+        }
+
+        _last = resource;
         if (!_scannedResources.Add(resource))
         {
             return;
