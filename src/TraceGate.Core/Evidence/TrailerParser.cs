@@ -417,18 +417,8 @@ public static class TrailerParser
 
     private static string Trim(string s)
     {
-        int a = 0, b = s.Length;
-        while (a < b && IsSpace(s[a]))
-        {
-            a++;
-        }
-
-        while (b > a && IsSpace(s[b - 1]))
-        {
-            b--;
-        }
-
-        return s[a..b];
+        var trimmed = Trim(s.AsSpan());
+        return trimmed.Length == s.Length ? s : new string(trimmed);
     }
 
     // strbuf.c is_blank_line: only whitespace up to the newline or the end.

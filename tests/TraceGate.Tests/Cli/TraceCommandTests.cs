@@ -18,6 +18,16 @@ public sealed class TraceCommandTests : IDisposable
     private void Copy(string fixture, string to) =>
         File.Copy(Repo.Fixture($"Traces/Fixtures/payments/{fixture}"), _ws.File(to), overwrite: true);
 
+    /// <summary>The example's policy with a run whose apply spans are slower than its baseline's.</summary>
+    private void LaySlowRunOverTheBaseline()
+    {
+        File.Copy(Path.Combine(Repo.Example, ".tracegate.yml"), _ws.File(".tracegate.yml"), overwrite: true);
+        Directory.CreateDirectory(_ws.File("artifacts/traces"));
+        Directory.CreateDirectory(_ws.File("artifacts/baseline"));
+        Copy("slow.pb", "artifacts/traces/run.pb");
+        Copy("baseline.pb", "artifacts/baseline/run.pb");
+    }
+
     [Fact]
     public void Check_TracesOnly_RunsTraceGatesAndSaysEvidenceWasSkipped()
     {
@@ -74,11 +84,7 @@ public sealed class TraceCommandTests : IDisposable
     [Fact]
     public void Check_SlowRunAgainstBaseline_ReportsBeforeAndAfterInMarkdownAndJson()
     {
-        File.Copy(Path.Combine(Repo.Example, ".tracegate.yml"), _ws.File(".tracegate.yml"), overwrite: true);
-        Directory.CreateDirectory(_ws.File("artifacts/traces"));
-        Directory.CreateDirectory(_ws.File("artifacts/baseline"));
-        Copy("slow.pb", "artifacts/traces/run.pb");
-        Copy("baseline.pb", "artifacts/baseline/run.pb");
+        LaySlowRunOverTheBaseline();
         var r = CliHarness.Run(_ws.Path, "check", "--summary-md", "s.md", "--report-json", "r.json");
         r.ExitCode.Should().Be(1);
         Golden.Match(File.ReadAllText(_ws.File("s.md")), "Cli/Cases/slow/summary.md");
@@ -94,23 +100,9 @@ public sealed class TraceCommandTests : IDisposable
     [Fact]
     public void Check_SlowRunAsGitHubAction_StepSummaryDrawsTheQuantileChartTheReportReadBackDraws()
     {
-        File.Copy(Path.Combine(Repo.Example, ".tracegate.yml"), _ws.File(".tracegate.yml"), overwrite: true);
-        Directory.CreateDirectory(_ws.File("artifacts/traces"));
-        Directory.CreateDirectory(_ws.File("artifacts/baseline"));
-        Copy("slow.pb", "artifacts/traces/run.pb");
-        Copy("baseline.pb", "artifacts/baseline/run.pb");
+        LaySlowRunOverTheBaseline();
         using var runner = new TempDir();
-        var env = new Dictionary<string, string?>
-        {
-            ["GITHUB_ACTIONS"] = "true",
-            ["GITHUB_EVENT_NAME"] = "push",
-            ["GITHUB_EVENT_PATH"] = runner.Write("event.json", "{}"),
-            ["GITHUB_REPOSITORY"] = "acme/payments",
-            ["GITHUB_WORKSPACE"] = _ws.Path,
-            ["GITHUB_STEP_SUMMARY"] = runner.File("summary.md"),
-            ["GITHUB_OUTPUT"] = runner.File("output.txt"),
-            ["INPUT_TOKEN"] = "",
-        };
+        var env = ActionEnvironment.GitHubPush(_ws.Path, runner);
 
         var r = CliHarness.Run(_ws.Path, env, "check");
 

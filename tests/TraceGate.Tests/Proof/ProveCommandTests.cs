@@ -114,20 +114,10 @@ public sealed class ProveCommandTests(PaymentsProofFixture proof) : IClassFixtur
     public void GitHubAction_ProofOnTheRunner_IsReadFromTheDefaultDirectoryOrTheProofInput()
     {
         using var runner = new TempDir();
-        var env = new Dictionary<string, string?>
-        {
-            ["GITHUB_ACTIONS"] = "true",
-            ["GITHUB_EVENT_NAME"] = "push",
-            ["GITHUB_EVENT_PATH"] = runner.Write("event.json", "{}"),
-            ["GITHUB_REPOSITORY"] = "acme/payments",
-            ["GITHUB_WORKSPACE"] = proof.RepoPath,
-            ["GITHUB_STEP_SUMMARY"] = runner.File("summary.md"),
-            ["GITHUB_OUTPUT"] = runner.File("output.txt"),
-            ["INPUT_TOKEN"] = "",
-            ["TRACEGATE_PR_BODY"] = proof.PrBody,
-            ["TRACEGATE_LABELS"] = "bug",
-            ["TRACEGATE_AUTHOR"] = "dana",
-        };
+        var env = ActionEnvironment.GitHubPush(proof.RepoPath, runner);
+        env["TRACEGATE_PR_BODY"] = proof.PrBody;
+        env["TRACEGATE_LABELS"] = "bug";
+        env["TRACEGATE_AUTHOR"] = "dana";
         var r = CliHarness.Run(runner.Path, env, "check");
         r.ExitCode.Should().Be(0, r.Out + r.Error);
         var report = File.ReadAllText(Path.Combine(proof.RepoPath, ".tracegate", "report.json"));
