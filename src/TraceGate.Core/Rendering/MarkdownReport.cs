@@ -104,40 +104,13 @@ public static class MarkdownReport
             md.Append('\n');
         }
 
-        var failing = report.Checks.Where(c => c.Outcome == Outcome.Fail).ToList();
-        if (failing.Count > 0)
+        // Failing checks show at every level, even the verdict-only summary; inconclusive ones and warnings only
+        // with details.
+        AppendChecksOf(md, report, Outcome.Fail, "Failing checks", "❌", level, mermaid);
+        if (level != Detail.VerdictOnly)
         {
-            md.Append("### Failing checks\n\n");
-            foreach (var check in failing)
-            {
-                AppendCheck(md, check, "❌", level, TraceLink(report), mermaid);
-            }
-
-            md.Append('\n');
-        }
-
-        var undecided = report.Checks.Where(c => c.Outcome == Outcome.Inconclusive).ToList();
-        if (undecided.Count > 0 && level != Detail.VerdictOnly)
-        {
-            md.Append("### Inconclusive\n\n");
-            foreach (var check in undecided)
-            {
-                AppendCheck(md, check, "❔", level, TraceLink(report), mermaid);
-            }
-
-            md.Append('\n');
-        }
-
-        var warnings = report.Checks.Where(c => c.Outcome == Outcome.Warn).ToList();
-        if (warnings.Count > 0 && level != Detail.VerdictOnly)
-        {
-            md.Append("### Warnings\n\n");
-            foreach (var check in warnings)
-            {
-                AppendCheck(md, check, "⚠️", level, TraceLink(report), mermaid);
-            }
-
-            md.Append('\n');
+            AppendChecksOf(md, report, Outcome.Inconclusive, "Inconclusive", "❔", level, mermaid);
+            AppendChecksOf(md, report, Outcome.Warn, "Warnings", "⚠️", level, mermaid);
         }
 
         if (level == Detail.Full)
@@ -172,6 +145,24 @@ public static class MarkdownReport
         }
 
         return md.ToString();
+    }
+
+    /// <summary>A section of the checks with one outcome, under its heading; nothing when there are none.</summary>
+    private static void AppendChecksOf(StringBuilder md, Report report, Outcome outcome, string heading, string icon, Detail level, bool mermaid)
+    {
+        var checks = report.Checks.Where(c => c.Outcome == outcome).ToList();
+        if (checks.Count == 0)
+        {
+            return;
+        }
+
+        md.Append("### ").Append(heading).Append("\n\n");
+        foreach (var check in checks)
+        {
+            AppendCheck(md, check, icon, level, TraceLink(report), mermaid);
+        }
+
+        md.Append('\n');
     }
 
     private static void AppendCheck(StringBuilder md, Check check, string icon, Detail level, string? traceLink, bool mermaid)
